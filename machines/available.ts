@@ -1,0 +1,184 @@
+import { transition, type SnapshotFrom } from 'xstate';
+import { z } from 'zod';
+import type { Actor, Problem } from './context.ts';
+import { deadlineDefinitions, deadlineNames } from './deadlines.ts';
+import { disputeMachine } from './dispute.ts';
+import { eventCatalog, eventTypes, isEventType, type DisputeEvent, type EventType } from './events.ts';
+import { toMillis } from './time.ts';
+
+export type DisputeSnapshot = SnapshotFrom<typeof disputeMachine>;
+
+/**
+ * Why an event was refused, as a value. `kind` maps to the API's status codes in the order they
+ * are checked: `unknown_event` and `invalid_payload` 422, `forbidden` 403, `not_accepted` 409.
+ */
+export type Rejection =
+  | { kind: 'unknown_event'; message: string }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'invalid_payload'; message: string; problems: Problem[] }
+  | { kind: 'not_accepted'; message: string; accepted: EventType[] };
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; rejection: Rejection };
+
+const rejected = <T>(rejection: Rejection): Checked<T> => ({ ok: false, rejection });
+
+/** Field-level problems from a zod error. */
+function zodProblems(error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => ({
+    rule: 'EVENT',
+    field: issue.path.join('.') || undefined,
+    message: issue.message,
+  }) as Problem);
+}
+
+/**
+ * Turns what a client sent (`{ type, ...payload }`) into a stamped event, checking the event
+ * type, then the sender's role (R-ROLE table), then the payload's shape. Says nothing yet about
+ * whether the dispute accepts it: see `checkEvent`.
+ */
+export function parseEvent(raw: unknown, by: Actor, at: string): Checked<DisputeEvent> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return rejected({ kind: 'unknown_event', message: 'an event is a JSON object with a "type"' });
+  }
+  const { type, ...payload } = raw as Record<string, unknown>;
+  if (!isEventType(type)) {
+    return rejected({ kind: 'unknown_event', message: `unknown event type ${JSON.stringify(type)}; known: ${eventTypes.join(', ')}` });
+  }
+  const definition = eventCatalog[type];
+  if (!definition.roles.includes(by.role)) {
+    return rejected({ kind: 'forbidden', message: `${type} may be sent by ${definition.roles.join(' or ')}, not by a ${by.role}` });
+  }
+  const parsed = (definition.payload as z.ZodType).safeParse(payload);
+  if (!parsed.success) {
+    return rejected({ kind: 'invalid_payload', message: `invalid ${type} payload`, problems: zodProblems(parsed.error) });
+  }
+  return { ok: true, value: { ...(parsed.data as object), type, at, by } as DisputeEvent };
+}
+
+function probeEvent(snapshot: DisputeSnapshot, type: EventType, by: Actor, at: string): DisputeEvent {
+  const payload = (eventCatalog[type].probe as (c: typeof snapshot.context) => object)(snapshot.context);
+  return { ...payload, type, at, by } as DisputeEvent;
+}
+
+/** The deadlines due at `at`, in firing order: due time, then priority (R-GEN-4). */
+export function dueDeadlines(snapshot: DisputeSnapshot, at: string) {
+  const now = toMillis(at);
+  return deadlineNames
+    .flatMap((name) => {
+      const armed = snapshot.context.deadlines[name];
+      return armed && toMillis(armed.dueAt) <= now ? [{ name, ...armed, priority: deadlineDefinitions[name].priority }] : [];
+    })
+    .sort((a, b) => toMillis(a.dueAt) - toMillis(b.dueAt) || a.priority - b.priority);
+}
+
+/** The system actor that stamps deadline events. */
+export const scheduler: Actor = { role: 'system', id: 'scheduler' };
+
+/**
+ * Fires, in order, every deadline due at or before `at`, each stamped with its own due time
+ * (R-GEN-4), so an event sent at `at` meets the dispute as it stands then. Pure: returns the
+ * steps for the runtime to persist.
+ */
+export function catchUp(snapshot: DisputeSnapshot, at: string) {
+  const steps: { event: DisputeEvent; snapshot: DisputeSnapshot; actions: ReturnType<typeof transition>[1] }[] = [];
+  let current = snapshot;
+  // Each firing disarms its deadline; the bound only guards against a chart that re-arms one at once.
+  for (let i = 0; i < deadlineNames.length * 4; i += 1) {
+    const next = dueDeadlines(current, at)[0];
+    if (!next) break;
+    const event = { type: next.event, at: next.dueAt, by: scheduler } as DisputeEvent;
+    const [after, actions] = transition(disputeMachine, current, event);
+    if (after === current) break;
+    steps.push({ event, snapshot: after, actions });
+    current = after;
+  }
+  return { snapshot: current, steps };
+}
+
+/** The event types the snapshot accepts from this actor now (payloads aside). */
+export function acceptedEventTypes(snapshot: DisputeSnapshot, by: Actor, at: string): EventType[] {
+  if (snapshot.status !== 'active') return [];
+  return eventTypes.filter(
+    (type) => eventCatalog[type].roles.includes(by.role) && snapshot.can(probeEvent(snapshot, type, by, at)),
+  );
+}
+
+/**
+ * Whether the dispute accepts this stamped event now, with the reason when it does not: the
+ * state and the sender's standing first (409), then limits that depend on the dispute, such as
+ * amounts above what was paid or requested (422, field by field).
+ */
+export function checkEvent(snapshot: DisputeSnapshot, event: DisputeEvent): Checked<DisputeEvent> {
+  const probe = probeEvent(snapshot, event.type, event.by, event.at);
+  if (snapshot.status !== 'active' || !snapshot.can(probe)) {
+    const accepted = acceptedEventTypes(snapshot, event.by, event.at);
+    return rejected({
+      kind: 'not_accepted',
+      message: `${event.type} is not accepted from this ${event.by.role} in state ${stateLabel(snapshot)}`,
+      accepted,
+    });
+  }
+  const check = eventCatalog[event.type] as { check?: (c: typeof snapshot.context, p: DisputeEvent) => Problem[] };
+  const problems = check.check?.(snapshot.context, event) ?? [];
+  if (problems.length > 0) {
+    return rejected({ kind: 'invalid_payload', message: problems.map((p) => p.message).join('; '), problems });
+  }
+  if (!snapshot.can(event)) {
+    return rejected({
+      kind: 'not_accepted',
+      message: `${event.type} does not apply to the dispute as it stands`,
+      accepted: acceptedEventTypes(snapshot, event.by, event.at),
+    });
+  }
+  return { ok: true, value: event };
+}
+
+export interface AvailableEvent {
+  type: EventType;
+  description: string;
+  /** JSON Schema of the payload, with limits that depend on the dispute (e.g. `maximum`). */
+  schema: Record<string, unknown>;
+}
+
+const payloadJsonSchemas = new Map<EventType, Record<string, unknown>>();
+
+/** The JSON Schema of an event's payload as clients send it. */
+export function payloadJsonSchema(type: EventType): Record<string, unknown> {
+  let schema = payloadJsonSchemas.get(type);
+  if (!schema) {
+    schema = z.toJSONSchema(eventCatalog[type].payload as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    payloadJsonSchemas.set(type, schema);
+  }
+  return schema;
+}
+
+/**
+ * What this actor may send now, at `at`: deadlines due by then are fired first, then state,
+ * context and time guards are evaluated. Each entry carries its payload schema with the limits
+ * of this dispute (e.g. the largest amount a counter-offer may name).
+ *
+ * @example
+ * availableEvents(snapshot, { role: 'seller', id: 's-1' }, '2026-12-01T10:00:00Z')
+ * // [{ type: 'seller.accept', ... }, { type: 'seller.counterOffer', schema: { properties: { amount: { maximum: 3999 } } } }, ...]
+ */
+export function availableEvents(snapshot: DisputeSnapshot, by: Actor, at: string): AvailableEvent[] {
+  const current = catchUp(snapshot, at).snapshot;
+  return acceptedEventTypes(current, by, at).map((type) => {
+    const definition = eventCatalog[type] as { description: string; maxima?: (c: typeof current.context) => Record<string, number> };
+    const schema = structuredClone(payloadJsonSchema(type)) as { properties?: Record<string, Record<string, unknown>> };
+    for (const [field, maximum] of Object.entries(definition.maxima?.(current.context) ?? {})) {
+      const property = schema.properties?.[field];
+      if (property) property.maximum = maximum;
+    }
+    return { type, description: definition.description, schema };
+  });
+}
+
+/** A dotted name of the active leaf states, e.g. `negotiating.offerPending`. */
+export function stateLabel(snapshot: DisputeSnapshot): string {
+  const leaves = (value: unknown, prefix: string): string[] =>
+    typeof value === 'string'
+      ? [`${prefix}${value}`]
+      : Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
+  return leaves(snapshot.value, '').join(' + ');
+}

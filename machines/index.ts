@@ -1,0 +1,44 @@
+/**
+ * Arbiter's pure core: the dispute statechart, its policy and its events. No I/O, no clock, no
+ * randomness: time arrives on each event (`at`), stamped by the shell.
+ */
+export { disputeMachine, disputeMachineVersion, initialContext, type DisputeMachine } from './dispute.ts';
+export {
+  acceptedEventTypes,
+  availableEvents,
+  catchUp,
+  checkEvent,
+  dueDeadlines,
+  parseEvent,
+  payloadJsonSchema,
+  scheduler,
+  stateLabel,
+  type AvailableEvent,
+  type Checked,
+  type DisputeSnapshot,
+  type Rejection,
+} from './available.ts';
+export {
+  ActorSchema,
+  eventCatalog,
+  eventRoles,
+  eventTypes,
+  isEventType,
+  type DisputeEvent,
+  type EventOf,
+  type EventPayload,
+  type EventType,
+} from './events.ts';
+export { defaultPolicy, parsePolicy, PolicySchema, type Policy, type PolicyOverrides } from './policy.ts';
+export {
+  DisputeReason,
+  DisputeType,
+  Instant,
+  MinorUnits,
+  OpenRequest,
+  OrderItemFacts,
+  type DisputeInput,
+} from './order.ts';
+export { deadlineDefinitions, deadlineForEvent, deadlineNames, type DeadlineName } from './deadlines.ts';
+export { roles, type Actor, type DisputeContext, type Problem, type Role, type Split } from './context.ts';
+export * as rules from './rules.ts';
