@@ -42,3 +42,4 @@ export {
 export { deadlineDefinitions, deadlineForEvent, deadlineNames, type DeadlineName } from './deadlines.ts';
 export { roles, type Actor, type DisputeContext, type Problem, type Role, type Split } from './context.ts';
 export * as rules from './rules.ts';
+export { describeMachine, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';

@@ -2,6 +2,8 @@
  * One test per lifecycle rule of POLICY.md, named with its id, through `initialTransition()` /
  * `transition()` with plain values.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { catchUp, disputeMachine, OpenRequest, parseEvent, parsePolicy, type DisputeSnapshot } from '../machines/index.ts';
@@ -454,4 +456,22 @@ describe('refund settlement', () => {
 it('refuses nothing silently: parseEvent names unknown events', () => {
   expect(parseEvent({ type: 'seller.shrug' }, seller, after(1))).toMatchObject({ ok: false, rejection: { kind: 'unknown_event' } });
   expect(parsePolicy({}).negotiation.sellerResponseDays).toBe(5);
+});
+
+describe('POLICY.md coverage', () => {
+  const policyPath = fileURLToPath(new URL('../../shared/POLICY.md', import.meta.url));
+  const lifecycle = /^R-(GEN|FUND|OPEN-(5|6|7|8|9|10)|NEG|ESC|APL|RET|REF)\b/;
+  const ids = existsSync(policyPath)
+    ? [...readFileSync(policyPath, 'utf8').matchAll(/^\| (R-[A-Z]+-\d+) \|/gm)].map((m) => m[1]!).filter((id) => lifecycle.test(id))
+    : [];
+
+  it('every lifecycle rule of POLICY.md has a test named with its id, and is enforced in machines/', () => {
+    expect(ids.length, `POLICY.md not found at ${policyPath}`).toBeGreaterThan(30);
+    const tests = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+    const machines = readdirSync(fileURLToPath(new URL('../machines', import.meta.url)))
+      .map((f) => readFileSync(fileURLToPath(new URL(`../machines/${f}`, import.meta.url)), 'utf8'))
+      .join('\n');
+    expect(ids.filter((id) => !tests.includes(`it('${id}:`))).toEqual([]);
+    expect(ids.filter((id) => !new RegExp(`${id}\\b`).test(machines))).toEqual([]);
+  });
 });

@@ -1,0 +1,119 @@
+import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
+import { deadlineDefinitions, deadlineForEvent, type DeadlineName } from './deadlines.ts';
+import { disputeMachine, disputeMachineVersion } from './dispute.ts';
+import { eventCatalog, isEventType } from './events.ts';
+
+/**
+ * The statechart as plain data, read from the machine definition: its states, every transition
+ * with its guard and actions, and the deadlines. Diagrams and the API's `GET /machines/dispute`
+ * are generated from this, never drawn by hand.
+ */
+export interface StateDescription {
+  /** Dotted path, e.g. `negotiating.offerPending`; `` for the root. */
+  path: string;
+  key: string;
+  parent: string | null;
+  type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
+  initial: string | null;
+  description: string | null;
+  tags: string[];
+  deadlines: DeadlineName[];
+  /** A state left at once by eventless transitions: never rests here. */
+  transient: boolean;
+}
+
+export interface TransitionDescription {
+  source: string;
+  /** The event type, or `null` for an eventless (`always`) transition. */
+  event: string | null;
+  targets: string[];
+  guard: string | null;
+  actions: string[];
+  roles: string[];
+  /** The deadline this transition fires on, for `deadline.*` events. */
+  deadline: DeadlineName | null;
+}
+
+export interface MachineDescription {
+  id: string;
+  version: number;
+  states: StateDescription[];
+  transitions: TransitionDescription[];
+  deadlines: { name: DeadlineName; event: string; rule: string; priority: number; anchor: string; length: string; effect: string }[];
+}
+
+const pathOf = (node: AnyStateNode) => node.path.join('.');
+
+function guardName(guard: unknown): string | null {
+  if (guard === undefined || guard === null) return null;
+  if (typeof guard === 'string') return guard;
+  if (typeof guard === 'function') {
+    const composite = guard as { name?: string; guards?: unknown[] };
+    if (composite.guards) return composite.guards.map(guardName).join(composite.name === 'or' ? ' || ' : ' && ');
+    return composite.name || 'inline';
+  }
+  if (typeof guard === 'object' && 'type' in guard) {
+    const { type, params } = guard as { type: string; params?: { name?: string } };
+    return params?.name ? `${type}(${params.name})` : type;
+  }
+  return 'inline';
+}
+
+function actionNames(t: AnyTransitionDefinition): string[] {
+  return (t.actions ?? []).map((a: unknown) => {
+    if (typeof a === 'string') return a;
+    if (typeof a === 'object' && a !== null && 'type' in a) {
+      const { type, params } = a as { type: string; params?: unknown };
+      const name = params && typeof params === 'object' && 'name' in params ? (params as { name: string }).name : null;
+      return name ? `${type}(${name})` : type;
+    }
+    return typeof a === 'function' ? a.name || 'inline' : 'inline';
+  });
+}
+
+function describeTransition(t: AnyTransitionDefinition, event: string | null): TransitionDescription {
+  return {
+    source: pathOf(t.source),
+    event,
+    targets: (t.target ?? []).map(pathOf),
+    guard: guardName(t.guard),
+    actions: actionNames(t),
+    roles: event && isEventType(event) ? [...eventCatalog[event].roles] : [],
+    deadline: event ? (deadlineForEvent(event) ?? null) : null,
+  };
+}
+
+export function describeMachine(): MachineDescription {
+  const states: StateDescription[] = [];
+  const transitions: TransitionDescription[] = [];
+  const visit = (node: AnyStateNode) => {
+    const meta = (node.meta ?? {}) as { deadlines?: DeadlineName[] };
+    states.push({
+      path: pathOf(node),
+      key: node.key,
+      parent: node.parent ? pathOf(node.parent) : null,
+      type: node.type,
+      initial: node.initial?.target?.[0] ? node.initial.target[0].key : null,
+      description: node.description ?? null,
+      tags: [...node.tags],
+      deadlines: meta.deadlines ?? [],
+      transient: (node.always?.length ?? 0) > 0 && node.always!.some((t) => !t.guard),
+    });
+    for (const [event, candidates] of node.transitions) {
+      for (const t of candidates) transitions.push(describeTransition(t, event));
+    }
+    for (const t of node.always ?? []) transitions.push(describeTransition(t, null));
+    Object.values(node.states).forEach(visit);
+  };
+  visit(disputeMachine.root);
+  return {
+    id: disputeMachine.id,
+    version: disputeMachineVersion,
+    states,
+    transitions,
+    deadlines: (Object.keys(deadlineDefinitions) as DeadlineName[]).map((name) => {
+      const { event, rule, priority, anchor, length, effect } = deadlineDefinitions[name];
+      return { name, event, rule, priority, anchor, length, effect };
+    }),
+  };
+}
