@@ -43,3 +43,4 @@ export { deadlineDefinitions, deadlineForEvent, deadlineNames, type DeadlineName
 export { roles, type Actor, type DisputeContext, type Problem, type Role, type Split } from './context.ts';
 export * as rules from './rules.ts';
 export { describeMachine, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
+export { persistSnapshot, restoreSnapshot, snapshotMigrations, UnsupportedMachineVersion, type PersistedSnapshot } from './persistence.ts';

@@ -1,0 +1,150 @@
+/**
+ * The one source of truth for Arbiter's tables. Instants are canonical ISO 8601 UTC text
+ * (`2026-11-14T10:00:00.000Z`), which sorts like time; money is integer minor units.
+ * Migrations are generated from this file by drizzle-kit (`npm run db:generate`) and applied at
+ * start-up.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Order-level facts (R-GEN-3), registered by the marketplace. */
+export const orders = sqliteTable('orders', {
+  orderId: text('order_id').primaryKey(),
+  buyerId: text('buyer_id').notNull(),
+  sellerId: text('seller_id').notNull(),
+  currency: text('currency').notNull(),
+  paymentMethod: text('payment_method').notNull(),
+  completedAt: text('completed_at'),
+  receiptConfirmedAt: text('receipt_confirmed_at'),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Item-level facts (R-GEN-3, R-OPEN-4: one dispute per item). */
+export const orderItems = sqliteTable(
+  'order_items',
+  {
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.orderId),
+    itemId: text('item_id').notNull(),
+    price: integer('price').notNull(),
+    shippingCost: integer('shipping_cost').notNull(),
+    digital: integer('digital', { mode: 'boolean' }).notNull(),
+    freeReturn: integer('free_return', { mode: 'boolean' }).notNull(),
+    shippedAt: text('shipped_at'),
+    deliveryWindowEndsAt: text('delivery_window_ends_at').notNull(),
+    deliveredAt: text('delivered_at'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.itemId] })],
+);
+
+/** One row per dispute: its persisted snapshot and the version for optimistic concurrency. */
+export const disputes = sqliteTable(
+  'disputes',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    itemId: text('item_id').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    sellerId: text('seller_id').notNull(),
+    machineId: text('machine_id').notNull(),
+    machineVersion: integer('machine_version').notNull(),
+    /** Dotted label of the active leaf states, for filtering and reading. */
+    state: text('state').notNull(),
+    ended: integer('ended', { mode: 'boolean' }).notNull(),
+    /** The XState persisted snapshot, JSON. */
+    snapshot: text('snapshot').notNull(),
+    /** What the dispute started from (order facts, request, policy, openedAt), JSON: replay starts here. */
+    input: text('input').notNull(),
+    /** Equals the sequence number of the last history row: `If-Match` compares against it. */
+    version: integer('version').notNull(),
+    openedAt: text('opened_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    // R-OPEN-3: one dispute per order item, ever.
+    uniqueIndex('disputes_order_item').on(t.orderId, t.itemId),
+    index('disputes_buyer').on(t.buyerId),
+    index('disputes_seller').on(t.sellerId),
+    index('disputes_state').on(t.state),
+  ],
+);
+
+/** The append-only history: every event applied, in order, with who sent it. */
+export const disputeEvents = sqliteTable(
+  'dispute_events',
+  {
+    disputeId: text('dispute_id')
+      .notNull()
+      .references(() => disputes.id),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorId: text('actor_id').notNull(),
+    /** The event's payload (without type, at, by), JSON. */
+    payload: text('payload').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    at: text('at').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    idempotencyKey: text('idempotency_key'),
+  },
+  (t) => [primaryKey({ columns: [t.disputeId, t.seq] })],
+);
+
+/** Armed deadlines, mirrored from each dispute's context; the scheduler reads them by due time. */
+export const deadlines = sqliteTable(
+  'deadlines',
+  {
+    disputeId: text('dispute_id')
+      .notNull()
+      .references(() => disputes.id),
+    name: text('name').notNull(),
+    eventType: text('event_type').notNull(),
+    dueAt: text('due_at').notNull(),
+    priority: integer('priority').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.disputeId, t.name] }), index('deadlines_due').on(t.dueAt, t.priority)],
+);
+
+/** Effects to carry out after commit (refunds, releases, webhooks), written in the step's transaction. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    disputeId: text('dispute_id').notNull(),
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ['pending', 'done', 'dead'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('outbox_pending').on(t.status, t.nextAttemptAt), index('outbox_dispute').on(t.disputeId, t.id)],
+);
+
+/** A repeated write with the same (caller, key) returns the first answer and changes nothing. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    caller: text('caller').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code').notNull(),
+    response: text('response').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caller, t.key] }), index('idempotency_created').on(t.createdAt)],
+);
+
+/** The controllable clock's offset (demo and tests); it only ever grows. */
+export const clockState = sqliteTable('clock_state', {
+  id: integer('id').primaryKey(),
+  offsetMs: integer('offset_ms').notNull().default(0),
+  updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+});

@@ -1,0 +1,444 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { DisputeInput, OrderItemFacts } from '../machines/index.ts';
+import { clockState, deadlines, disputeEvents, disputes, idempotencyKeys, orderItems, orders, outbox } from './schema.ts';
+import { openDatabase, type Db, type OpenOptions } from './sqlite.ts';
+
+/**
+ * The store: a small contract, async at its boundary so a PostgreSQL store can implement it,
+ * that commits a batch of steps in one transaction. The SQLite implementation runs each
+ * transaction synchronously inside (better-sqlite3), with every hot statement prepared once.
+ */
+export interface DisputeRecord {
+  id: string;
+  orderId: string;
+  itemId: string;
+  buyerId: string;
+  sellerId: string;
+  machineId: string;
+  machineVersion: number;
+  state: string;
+  ended: boolean;
+  /** The XState persisted snapshot. */
+  snapshot: unknown;
+  input: DisputeInput;
+  version: number;
+  openedAt: string;
+  updatedAt: string;
+}
+
+export interface HistoryRow {
+  seq: number;
+  type: string;
+  actorRole: string;
+  actorId: string;
+  payload: Record<string, unknown>;
+  fromState: string | null;
+  toState: string;
+  at: string;
+  recordedAt: string;
+  idempotencyKey: string | null;
+}
+
+export interface DeadlineRow {
+  name: string;
+  eventType: string;
+  dueAt: string;
+  priority: number;
+}
+
+export interface DueDeadline extends DeadlineRow {
+  disputeId: string;
+}
+
+export interface OutboxEntry {
+  seq: number;
+  kind: string;
+  payload: Record<string, unknown>;
+}
+
+export interface IdempotencyRecord {
+  caller: string;
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: unknown;
+  createdAt: string;
+}
+
+/** Everything one step writes, computed purely beforehand; committed all or nothing. */
+export interface StepCommit {
+  disputeId: string;
+  /** The version the step was computed from; 0 when the step opens the dispute. */
+  expectedVersion: number;
+  /** Present when the step opens the dispute. */
+  create?: { orderId: string; itemId: string; buyerId: string; sellerId: string; input: DisputeInput; openedAt: string };
+  machineId: string;
+  machineVersion: number;
+  version: number;
+  state: string;
+  ended: boolean;
+  snapshot: unknown;
+  updatedAt: string;
+  history: HistoryRow[];
+  armDeadlines: DeadlineRow[];
+  disarmDeadlines: string[];
+  outbox: OutboxEntry[];
+  idempotency?: Omit<IdempotencyRecord, 'createdAt'>;
+}
+
+/**
+ * `conflict`: another writer moved the dispute first (reload and recompute, or answer 412).
+ * `duplicate`: the order item already has a dispute (R-OPEN-3).
+ * `idempotency_key_taken`: a concurrent request with the same key committed first.
+ */
+export type CommitOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'duplicate' | 'idempotency_key_taken' };
+
+export interface OrderRegistration {
+  orderId: string;
+  buyerId: string;
+  sellerId: string;
+  currency: string;
+  paymentMethod: string;
+  completedAt: string | null;
+  receiptConfirmedAt: string | null;
+  items: {
+    itemId: string;
+    price: number;
+    shippingCost: number;
+    digital: boolean;
+    freeReturn: boolean;
+    shippedAt: string | null;
+    deliveryWindowEndsAt: string;
+    deliveredAt: string | null;
+  }[];
+}
+
+export interface DisputeStore {
+  getDispute(id: string): Promise<DisputeRecord | undefined>;
+  findDisputeByItem(orderId: string, itemId: string): Promise<DisputeRecord | undefined>;
+  listDisputeIds(): Promise<string[]>;
+  getHistory(disputeId: string): Promise<HistoryRow[]>;
+  /** Commits each step in its own savepoint inside one transaction (one fsync for the batch). */
+  commit(steps: StepCommit[]): Promise<CommitOutcome[]>;
+  /** Deadlines due at or before `at`, earliest first, then by priority (R-GEN-4). */
+  dueDeadlines(at: string, limit: number): Promise<DueDeadline[]>;
+  nextDeadlineAt(): Promise<string | undefined>;
+  getDeadlines(disputeId: string): Promise<DeadlineRow[]>;
+  /** Removes deadline rows no longer armed in their dispute (a stale row is never fired). */
+  discardDeadlines(disputeId: string, names: string[]): Promise<void>;
+  getOutbox(disputeId: string): Promise<(OutboxEntry & { id: number; status: string })[]>;
+  findIdempotent(caller: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Forgets idempotency keys created before `before`; returns how many. */
+  purgeIdempotency(before: string): Promise<number>;
+  registerOrder(order: OrderRegistration, at: string): Promise<void>;
+  getOrderItemFacts(orderId: string, itemId: string): Promise<OrderItemFacts | undefined>;
+  getClockOffset(): Promise<number>;
+  setClockOffset(offsetMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+class VersionConflict extends Error {}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+function isUniqueViolation(error: unknown, table: string): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') &&
+    error.message.includes(table)
+  );
+}
+
+/** The SQLite store. `openSqliteStore({ path: 'data/arbiter.db' })`. */
+export function openSqliteStore(options: OpenOptions): DisputeStore {
+  return createSqliteStore(openDatabase(options));
+}
+
+export function createSqliteStore(db: Db): DisputeStore {
+  const p = sql.placeholder;
+  const selectDispute = db.select().from(disputes).where(eq(disputes.id, p('id'))).prepare();
+  const selectDisputeByItem = db
+    .select()
+    .from(disputes)
+    .where(and(eq(disputes.orderId, p('orderId')), eq(disputes.itemId, p('itemId'))))
+    .prepare();
+  const insertDispute = db
+    .insert(disputes)
+    .values({
+      id: p('id'),
+      orderId: p('orderId'),
+      itemId: p('itemId'),
+      buyerId: p('buyerId'),
+      sellerId: p('sellerId'),
+      machineId: p('machineId'),
+      machineVersion: p('machineVersion'),
+      state: p('state'),
+      ended: p('ended'),
+      snapshot: p('snapshot'),
+      input: p('input'),
+      version: p('version'),
+      openedAt: p('openedAt'),
+      updatedAt: p('updatedAt'),
+    })
+    .prepare();
+  const updateDispute = db
+    .update(disputes)
+    .set({
+      machineVersion: p('machineVersion'),
+      state: p('state'),
+      ended: p('ended'),
+      snapshot: p('snapshot'),
+      version: p('version'),
+      updatedAt: p('updatedAt'),
+    } as never)
+    .where(and(eq(disputes.id, p('id')), eq(disputes.version, p('expectedVersion'))))
+    .prepare();
+  const insertEvent = db
+    .insert(disputeEvents)
+    .values({
+      disputeId: p('disputeId'),
+      seq: p('seq'),
+      type: p('type'),
+      actorRole: p('actorRole'),
+      actorId: p('actorId'),
+      payload: p('payload'),
+      fromState: p('fromState'),
+      toState: p('toState'),
+      at: p('at'),
+      recordedAt: p('recordedAt'),
+      idempotencyKey: p('idempotencyKey'),
+    })
+    .prepare();
+  const upsertDeadline = db
+    .insert(deadlines)
+    .values({ disputeId: p('disputeId'), name: p('name'), eventType: p('eventType'), dueAt: p('dueAt'), priority: p('priority') })
+    .onConflictDoUpdate({
+      target: [deadlines.disputeId, deadlines.name],
+      set: { eventType: sql`excluded.event_type`, dueAt: sql`excluded.due_at`, priority: sql`excluded.priority` },
+    })
+    .prepare();
+  const deleteDeadline = db
+    .delete(deadlines)
+    .where(and(eq(deadlines.disputeId, p('disputeId')), eq(deadlines.name, p('name'))))
+    .prepare();
+  const insertOutbox = db
+    .insert(outbox)
+    .values({
+      disputeId: p('disputeId'),
+      seq: p('seq'),
+      kind: p('kind'),
+      payload: p('payload'),
+      nextAttemptAt: p('nextAttemptAt'),
+      createdAt: p('createdAt'),
+    })
+    .prepare();
+  const insertIdempotency = db
+    .insert(idempotencyKeys)
+    .values({
+      caller: p('caller'),
+      key: p('key'),
+      requestHash: p('requestHash'),
+      statusCode: p('statusCode'),
+      response: p('response'),
+      createdAt: p('createdAt'),
+    })
+    .prepare();
+  const selectIdempotency = db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.caller, p('caller')), eq(idempotencyKeys.key, p('key'))))
+    .prepare();
+  const selectDue = db
+    .select()
+    .from(deadlines)
+    .where(lte(deadlines.dueAt, p('at')))
+    .orderBy(asc(deadlines.dueAt), asc(deadlines.priority))
+    .limit(p('limit'))
+    .prepare();
+  const selectNextDue = db.select({ dueAt: deadlines.dueAt }).from(deadlines).orderBy(asc(deadlines.dueAt)).limit(1).prepare();
+  const selectHistory = db
+    .select()
+    .from(disputeEvents)
+    .where(eq(disputeEvents.disputeId, p('disputeId')))
+    .orderBy(asc(disputeEvents.seq))
+    .prepare();
+
+  const toRecord = (row: typeof disputes.$inferSelect): DisputeRecord => ({
+    ...row,
+    snapshot: JSON.parse(row.snapshot),
+    input: JSON.parse(row.input) as DisputeInput,
+  });
+
+  /** One step, all or nothing (a savepoint when inside the batch's transaction). */
+  const commitOne = db.$client.transaction((step: StepCommit) => {
+    if (step.idempotency) {
+      insertIdempotency.run({
+        ...step.idempotency,
+        response: json(step.idempotency.response),
+        createdAt: step.updatedAt,
+      });
+    }
+    const row = {
+      id: step.disputeId,
+      machineId: step.machineId,
+      machineVersion: step.machineVersion,
+      state: step.state,
+      ended: step.ended,
+      snapshot: json(step.snapshot),
+      version: step.version,
+      updatedAt: step.updatedAt,
+    };
+    if (step.create) {
+      insertDispute.run({ ...row, ...step.create, input: json(step.create.input) });
+    } else {
+      const result = updateDispute.run({ ...row, expectedVersion: step.expectedVersion });
+      if (result.changes !== 1) throw new VersionConflict();
+    }
+    for (const h of step.history) {
+      insertEvent.run({ ...h, disputeId: step.disputeId, payload: json(h.payload) });
+    }
+    for (const name of step.disarmDeadlines) deleteDeadline.run({ disputeId: step.disputeId, name });
+    for (const d of step.armDeadlines) upsertDeadline.run({ ...d, disputeId: step.disputeId });
+    for (const effect of step.outbox) {
+      insertOutbox.run({
+        disputeId: step.disputeId,
+        seq: effect.seq,
+        kind: effect.kind,
+        payload: json(effect.payload),
+        nextAttemptAt: step.updatedAt,
+        createdAt: step.updatedAt,
+      });
+    }
+  });
+
+  const commitBatch = db.$client.transaction((steps: StepCommit[]): CommitOutcome[] =>
+    steps.map((step) => {
+      try {
+        commitOne(step);
+        return { ok: true };
+      } catch (error) {
+        if (error instanceof VersionConflict) return { ok: false, reason: 'conflict' };
+        if (isUniqueViolation(error, 'idempotency_keys')) return { ok: false, reason: 'idempotency_key_taken' };
+        if (isUniqueViolation(error, 'disputes.order_id')) return { ok: false, reason: 'duplicate' };
+        if (isUniqueViolation(error, 'disputes.id') || isUniqueViolation(error, 'dispute_events')) {
+          return { ok: false, reason: 'conflict' };
+        }
+        throw error;
+      }
+    }),
+  );
+
+  const registerOrderTx = db.$client.transaction((order: OrderRegistration, at: string) => {
+    const { items, ...facts } = order;
+    db.insert(orders)
+      .values({ ...facts, updatedAt: at })
+      .onConflictDoUpdate({ target: orders.orderId, set: { ...facts, updatedAt: at } })
+      .run();
+    for (const item of items) {
+      db.insert(orderItems)
+        .values({ ...item, orderId: order.orderId, updatedAt: at })
+        .onConflictDoUpdate({ target: [orderItems.orderId, orderItems.itemId], set: { ...item, updatedAt: at } })
+        .run();
+    }
+  });
+
+  return {
+    async getDispute(id) {
+      const row = selectDispute.get({ id });
+      return row && toRecord(row);
+    },
+    async findDisputeByItem(orderId, itemId) {
+      const row = selectDisputeByItem.get({ orderId, itemId });
+      return row && toRecord(row);
+    },
+    async listDisputeIds() {
+      return db.select({ id: disputes.id }).from(disputes).orderBy(asc(disputes.openedAt)).all().map((r) => r.id);
+    },
+    async getHistory(disputeId) {
+      return selectHistory.all({ disputeId }).map(({ disputeId: _d, payload, ...row }) => ({ ...row, payload: JSON.parse(payload) }));
+    },
+    async commit(steps) {
+      // IMMEDIATE takes the write lock at BEGIN, so two processes queue on busy_timeout
+      // instead of failing when both try to upgrade a read lock.
+      return commitBatch.immediate(steps);
+    },
+    async dueDeadlines(at, limit) {
+      return selectDue.all({ at, limit });
+    },
+    async nextDeadlineAt() {
+      return selectNextDue.get()?.dueAt;
+    },
+    async getDeadlines(disputeId) {
+      return db
+        .select({ name: deadlines.name, eventType: deadlines.eventType, dueAt: deadlines.dueAt, priority: deadlines.priority })
+        .from(deadlines)
+        .where(eq(deadlines.disputeId, disputeId))
+        .orderBy(asc(deadlines.dueAt))
+        .all();
+    },
+    async discardDeadlines(disputeId, names) {
+      for (const name of names) deleteDeadline.run({ disputeId, name });
+    },
+    async getOutbox(disputeId) {
+      return db
+        .select()
+        .from(outbox)
+        .where(eq(outbox.disputeId, disputeId))
+        .orderBy(asc(outbox.id))
+        .all()
+        .map((r) => ({ id: r.id, seq: r.seq, kind: r.kind, status: r.status, payload: JSON.parse(r.payload) }));
+    },
+    async findIdempotent(caller, key) {
+      const row = selectIdempotency.get({ caller, key });
+      return row && { ...row, response: JSON.parse(row.response) };
+    },
+    async purgeIdempotency(before) {
+      return db.delete(idempotencyKeys).where(lte(idempotencyKeys.createdAt, before)).run().changes;
+    },
+    async registerOrder(order, at) {
+      registerOrderTx.immediate(order, at);
+    },
+    async getOrderItemFacts(orderId, itemId) {
+      const row = db
+        .select()
+        .from(orderItems)
+        .innerJoin(orders, eq(orders.orderId, orderItems.orderId))
+        .where(and(eq(orderItems.orderId, orderId), eq(orderItems.itemId, itemId)))
+        .get();
+      if (!row) return undefined;
+      const { order_items: item, orders: order } = row;
+      return {
+        orderId,
+        itemId,
+        buyerId: order.buyerId,
+        sellerId: order.sellerId,
+        currency: order.currency,
+        paymentMethod: order.paymentMethod as OrderItemFacts['paymentMethod'],
+        completedAt: order.completedAt,
+        receiptConfirmedAt: order.receiptConfirmedAt,
+        price: item.price,
+        shippingCost: item.shippingCost,
+        digital: item.digital,
+        freeReturn: item.freeReturn,
+        shippedAt: item.shippedAt,
+        deliveryWindowEndsAt: item.deliveryWindowEndsAt,
+        deliveredAt: item.deliveredAt,
+      };
+    },
+    async getClockOffset() {
+      return db.select().from(clockState).where(eq(clockState.id, 1)).get()?.offsetMs ?? 0;
+    },
+    async setClockOffset(offsetMs) {
+      const updatedAt = new Date().toISOString();
+      db.insert(clockState)
+        .values({ id: 1, offsetMs, updatedAt })
+        // The offset never moves backwards, whatever a caller asks.
+        .onConflictDoUpdate({ target: clockState.id, set: { offsetMs: sql`max(${clockState.offsetMs}, excluded.offset_ms)`, updatedAt } })
+        .run();
+    },
+    async close() {
+      db.$client.close();
+    },
+  };
+}

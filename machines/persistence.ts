@@ -1,0 +1,44 @@
+import type { Snapshot } from 'xstate';
+import type { DisputeSnapshot } from './available.ts';
+import { disputeMachine, disputeMachineVersion } from './dispute.ts';
+
+/**
+ * Turning snapshots into JSON and back, across machine versions. A snapshot written by another
+ * version of the chart is migrated step by step through `snapshotMigrations` (version n to n+1),
+ * or refused with a clear error: it is never silently misread.
+ */
+export type PersistedSnapshot = ReturnType<typeof disputeMachine.getPersistedSnapshot>;
+
+/** `snapshotMigrations[n]` turns a version-n persisted snapshot into a version n+1 one. */
+export const snapshotMigrations: Readonly<Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot>> = {};
+
+export class UnsupportedMachineVersion extends Error {
+  constructor(
+    readonly disputeId: string,
+    readonly found: number,
+  ) {
+    super(
+      `dispute ${disputeId} was written by dispute machine version ${found}; this build runs version ${disputeMachineVersion} ` +
+        `and has no migration from ${found} (see machines/persistence.ts)`,
+    );
+    this.name = 'UnsupportedMachineVersion';
+  }
+}
+
+export function persistSnapshot(snapshot: DisputeSnapshot): PersistedSnapshot {
+  return disputeMachine.getPersistedSnapshot(snapshot) as PersistedSnapshot;
+}
+
+/** Restores a persisted snapshot written by `version`, migrating it forward when a path exists. */
+export function restoreSnapshot(disputeId: string, persisted: unknown, version: number): DisputeSnapshot {
+  if (!Number.isInteger(version) || version > disputeMachineVersion || version < 1) {
+    throw new UnsupportedMachineVersion(disputeId, version);
+  }
+  let current = persisted as PersistedSnapshot;
+  for (let v = version; v < disputeMachineVersion; v += 1) {
+    const migrate = snapshotMigrations[v];
+    if (!migrate) throw new UnsupportedMachineVersion(disputeId, version);
+    current = migrate(current);
+  }
+  return disputeMachine.resolveState(current as unknown as Parameters<typeof disputeMachine.resolveState>[0]) as DisputeSnapshot & Snapshot<unknown>;
+}

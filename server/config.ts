@@ -1,0 +1,56 @@
+/**
+ * Configuration from environment variables, validated once at start-up into a frozen object.
+ * A bad value stops start-up with a message naming the variable.
+ */
+import { z } from 'zod';
+import { parsePolicy, type Policy } from '../machines/index.ts';
+
+const Env = z.object({
+  ARBITER_DB: z.string().min(1).default('data/arbiter.db').describe('SQLite database file (created with its folder if missing)'),
+  ARBITER_DURABILITY: z
+    .enum(['full', 'normal'])
+    .default('full')
+    .describe('full: an acknowledged event survives power loss (synchronous=FULL); normal: survives a process crash only'),
+  ARBITER_CLOCK: z
+    .enum(['system', 'controllable'])
+    .default('system')
+    .describe('controllable: system time plus a persisted offset that only grows (demo and tests)'),
+  ARBITER_POLICY: z
+    .string()
+    .default('{}')
+    .describe('JSON overrides of the buyer-protection policy, e.g. {"appeal":{"maxAppeals":0}}'),
+  ARBITER_SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('longest sleep of the deadline scheduler'),
+});
+
+export interface Config {
+  dbPath: string;
+  durability: 'full' | 'normal';
+  clock: 'system' | 'controllable';
+  policy: Policy;
+  schedulerPollMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  let policy: Policy;
+  try {
+    policy = parsePolicy(JSON.parse(e.ARBITER_POLICY));
+  } catch (error) {
+    const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(error);
+    throw new ConfigError(`invalid configuration:\n  ARBITER_POLICY: ${detail}`);
+  }
+  return Object.freeze({
+    dbPath: e.ARBITER_DB,
+    durability: e.ARBITER_DURABILITY,
+    clock: e.ARBITER_CLOCK,
+    policy,
+    schedulerPollMs: e.ARBITER_SCHEDULER_POLL_MS,
+  });
+}

@@ -1,0 +1,276 @@
+/**
+ * The one write path: load the snapshot, compute the step purely, commit every row of it in
+ * one transaction (with a version check), then tell listeners (effects, live views, the
+ * scheduler). Nothing is acknowledged before it is committed.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  deadlineDefinitions,
+  disputeMachine,
+  disputeMachineVersion,
+  stateLabel,
+  type Actor,
+  type DeadlineName,
+  type DisputeInput,
+  type DisputeSnapshot,
+  type OpenRequest,
+  type Policy,
+  type Problem,
+  type Rejection,
+  UnsupportedMachineVersion,
+} from '../machines/index.ts';
+import type { DisputeRecord, DisputeStore, HistoryRow, StepCommit } from '../db/store.ts';
+import type { Clock } from './clock.ts';
+import { advanceStep, eventStep, openStep, restore, type StepResult } from './step.ts';
+
+export interface DisputeView {
+  id: string;
+  orderId: string;
+  itemId: string;
+  buyerId: string;
+  sellerId: string;
+  /** Dotted label of the active states, e.g. `negotiating.offerPending`. */
+  state: string;
+  value: DisputeSnapshot['value'];
+  ended: boolean;
+  version: number;
+  machine: { id: string; version: number };
+  amounts: DisputeSnapshot['context']['funds'];
+  deadlines: { name: string; event: string; dueAt: string; rule: string }[];
+  context: DisputeSnapshot['context'];
+  openedAt: string;
+  updatedAt: string;
+}
+
+export function toView(record: Pick<DisputeRecord, 'id' | 'orderId' | 'itemId' | 'buyerId' | 'sellerId' | 'openedAt'>, snapshot: DisputeSnapshot, version: number, updatedAt: string): DisputeView {
+  const deadlines = Object.entries(snapshot.context.deadlines)
+    .flatMap(([name, d]) => (d ? [{ name, event: d.event, dueAt: d.dueAt, rule: deadlineDefinitions[name as DeadlineName].rule }] : []))
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  return {
+    id: record.id,
+    orderId: record.orderId,
+    itemId: record.itemId,
+    buyerId: record.buyerId,
+    sellerId: record.sellerId,
+    state: stateLabel(snapshot),
+    value: snapshot.value,
+    ended: snapshot.hasTag('ended'),
+    version,
+    machine: { id: disputeMachine.id, version: disputeMachineVersion },
+    amounts: snapshot.context.funds,
+    deadlines,
+    context: snapshot.context,
+    openedAt: record.openedAt,
+    updatedAt,
+  };
+}
+
+export type RuntimeError =
+  | { kind: 'not_found'; message: string }
+  | { kind: 'order_not_found'; message: string }
+  | { kind: 'ineligible'; message: string; problems: Problem[] }
+  | { kind: 'duplicate'; message: string; existingId: string | null }
+  | { kind: 'rejected'; rejection: Rejection }
+  | { kind: 'version_mismatch'; message: string; current: number }
+  | { kind: 'idempotency_mismatch'; message: string }
+  | { kind: 'busy'; message: string }
+  | { kind: 'unsupported_version'; message: string };
+
+export type RuntimeResult = { ok: true; statusCode: number; dispute: DisputeView; replayed: boolean } | { ok: false; error: RuntimeError };
+
+/** What listeners hear after each commit. */
+export interface Committed {
+  disputeId: string;
+  history: HistoryRow[];
+  view: DisputeView;
+  commit: StepCommit;
+}
+
+export interface RuntimeOptions {
+  store: DisputeStore;
+  clock: Clock;
+  /** The policy in force now; each dispute freezes the one it opened under (R-GEN-2). */
+  policy: Policy;
+  newDisputeId?: () => string;
+  /** How often a step is recomputed when another writer got there first. */
+  maxAttempts?: number;
+}
+
+export interface WriteOptions {
+  idempotencyKey?: string | undefined;
+  /** `If-Match`: the version the caller last saw; a different current version answers 412. */
+  ifMatch?: number | undefined;
+}
+
+export type Runtime = ReturnType<typeof createRuntime>;
+
+interface Idempotency {
+  caller: string;
+  key: string;
+  requestHash: string;
+}
+
+const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+const callerOf = (by: Actor) => `${by.role}:${by.id}`;
+
+export function createRuntime({ store, clock, policy, newDisputeId = () => `dsp_${randomUUID()}`, maxAttempts = 20 }: RuntimeOptions) {
+  const listeners = new Set<(committed: Committed) => void>();
+
+  function notify(commit: StepCommit, record: Pick<DisputeRecord, 'id' | 'orderId' | 'itemId' | 'buyerId' | 'sellerId' | 'openedAt'>, snapshot: DisputeSnapshot) {
+    const view = toView(record, snapshot, commit.version, commit.updatedAt);
+    for (const listener of listeners) {
+      try {
+        listener({ disputeId: commit.disputeId, history: commit.history, view, commit });
+      } catch (error) {
+        console.error('a commit listener failed', error);
+      }
+    }
+  }
+
+  /** Answers a repeated idempotency key: the first answer, or 422 when the body differs. */
+  async function replayed(by: Actor, key: string | undefined, requestHash: string): Promise<RuntimeResult | null> {
+    if (!key) return null;
+    const found = await store.findIdempotent(callerOf(by), key);
+    if (!found) return null;
+    if (found.requestHash !== requestHash) {
+      return {
+        ok: false,
+        error: { kind: 'idempotency_mismatch', message: `Idempotency-Key ${key} was already used with a different request` },
+      };
+    }
+    return { ok: true, statusCode: found.statusCode, dispute: found.response as DisputeView, replayed: true };
+  }
+
+  async function runWrite(
+    by: Actor,
+    options: WriteOptions,
+    request: unknown,
+    attempt: (
+      idempotency: Idempotency | undefined,
+    ) => Promise<{ result: StepResult; record: Pick<DisputeRecord, 'id' | 'orderId' | 'itemId' | 'buyerId' | 'sellerId' | 'openedAt'> } | RuntimeResult>,
+  ): Promise<RuntimeResult> {
+    const requestHash = hash(request);
+    const idempotency = options.idempotencyKey ? { caller: callerOf(by), key: options.idempotencyKey, requestHash } : undefined;
+    for (let i = 0; i < maxAttempts; i += 1) {
+      const repeat = await replayed(by, options.idempotencyKey, requestHash);
+      if (repeat) return repeat;
+      const computed = await attempt(idempotency);
+      if ('ok' in computed) return computed;
+      const { result, record } = computed;
+      if (!result.ok) {
+        if ('problems' in result) {
+          return { ok: false, error: { kind: 'ineligible', message: result.problems.map((p) => p.message).join('; '), problems: result.problems } };
+        }
+        return { ok: false, error: { kind: 'rejected', rejection: result.rejection } };
+      }
+      const [outcome] = await store.commit([result.commit]);
+      if (outcome?.ok) {
+        notify(result.commit, record, result.snapshot);
+        const statusCode = result.commit.create ? 201 : 200;
+        return { ok: true, statusCode, dispute: toView(record, result.snapshot, result.commit.version, result.commit.updatedAt), replayed: false };
+      }
+      if (outcome?.reason === 'duplicate') {
+        const existing = result.commit.create && (await store.findDisputeByItem(result.commit.create.orderId, result.commit.create.itemId));
+        return {
+          ok: false,
+          error: {
+            kind: 'duplicate',
+            message: `order ${result.commit.create?.orderId} item ${result.commit.create?.itemId} already has a dispute (R-OPEN-3: one per item, ever)`,
+            existingId: existing ? existing.id : null,
+          },
+        };
+      }
+      if (outcome?.reason === 'conflict' && options.ifMatch !== undefined) {
+        const current = await store.getDispute(result.commit.disputeId);
+        return { ok: false, error: { kind: 'version_mismatch', message: 'the dispute changed since that version', current: current?.version ?? 0 } };
+      }
+      // conflict without If-Match, or a concurrent request with the same idempotency key: go again.
+    }
+    return { ok: false, error: { kind: 'busy', message: `the dispute kept changing under ${maxAttempts} attempts; retry` } };
+  }
+
+  return {
+    /** Hears every commit, after it is durable. Returns an unsubscribe function. */
+    subscribe(listener: (committed: Committed) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /** Opens a dispute on a registered order item, freezing the current policy (R-GEN-2, R-GEN-3). */
+    async open(orderId: string, itemId: string, request: OpenRequest, by: Actor, options: WriteOptions = {}): Promise<RuntimeResult> {
+      const disputeId = newDisputeId();
+      return runWrite(by, options, { op: 'open', orderId, itemId, request }, async (idempotency) => {
+        const order = await store.getOrderItemFacts(orderId, itemId);
+        if (!order) return { ok: false, error: { kind: 'order_not_found', message: `order ${orderId} has no item ${itemId}: register the order first` } };
+        const now = clock.now();
+        const input: DisputeInput = { disputeId, order, request, policy, openedAt: now };
+        const record = { id: disputeId, orderId, itemId, buyerId: order.buyerId, sellerId: order.sellerId, openedAt: now };
+        const result = openStep(input, by, now, {
+          ...(idempotency ? { idempotency } : {}),
+          response: (version, snapshot) => ({ statusCode: 201, body: toView(record, snapshot, version, now) }),
+        });
+        return { result, record };
+      });
+    },
+
+    /** Sends one event to a dispute (`{ type, ...payload }` as the client sent it). */
+    async send(disputeId: string, event: unknown, by: Actor, options: WriteOptions = {}): Promise<RuntimeResult> {
+      const request = { op: 'send', disputeId, event };
+      return runWrite(by, options, request, async (idempotency) => {
+        const record = await store.getDispute(disputeId);
+        if (!record) return { ok: false, error: { kind: 'not_found', message: `no dispute ${disputeId}` } };
+        if (options.ifMatch !== undefined && options.ifMatch !== record.version) {
+          return { ok: false, error: { kind: 'version_mismatch', message: `If-Match ${options.ifMatch} is stale: the dispute is at version ${record.version}`, current: record.version } };
+        }
+        const now = clock.now();
+        try {
+          const result = eventStep(record, event, by, now, {
+            ...(idempotency ? { idempotency } : {}),
+            response: (version, snapshot) => ({ statusCode: 200, body: toView(record, snapshot, version, now) }),
+          });
+          return { result, record };
+        } catch (error) {
+          if (error instanceof UnsupportedMachineVersion) return { ok: false, error: { kind: 'unsupported_version', message: error.message } };
+          throw error;
+        }
+      });
+    },
+
+    /**
+     * Fires the deadlines of one dispute due by `now`, through the same write path (the
+     * scheduler's entry). Returns how many fired; stale deadline rows are discarded.
+     */
+    async advance(disputeId: string, now = clock.now()): Promise<number> {
+      for (let i = 0; i < maxAttempts; i += 1) {
+        const record = await store.getDispute(disputeId);
+        if (!record) return 0;
+        const step = advanceStep(record, now);
+        if (!step) {
+          const armed = restore(record).context.deadlines;
+          const stale = (await store.getDeadlines(disputeId)).filter(
+            (row) => row.dueAt <= now && armed[row.name as DeadlineName]?.dueAt !== row.dueAt,
+          );
+          if (stale.length > 0) await store.discardDeadlines(disputeId, stale.map((row) => row.name));
+          return 0;
+        }
+        const [outcome] = await store.commit([step.commit]);
+        if (outcome?.ok) {
+          notify(step.commit, record, step.snapshot);
+          return step.fired;
+        }
+      }
+      return 0;
+    },
+
+    async get(disputeId: string): Promise<DisputeView | undefined> {
+      const record = await store.getDispute(disputeId);
+      return record && toView(record, restore(record), record.version, record.updatedAt);
+    },
+
+    /** The restored snapshot and its record, for readers that evaluate the machine (what next). */
+    async load(disputeId: string): Promise<{ record: DisputeRecord; snapshot: DisputeSnapshot } | undefined> {
+      const record = await store.getDispute(disputeId);
+      return record && { record, snapshot: restore(record) };
+    },
+  };
+}
