@@ -8,7 +8,6 @@ import { startService } from './service.ts';
 try {
   const config = loadConfig();
   const service = await startService(config);
-  console.log(`arbiter: ready (database ${config.dbPath}, durability ${config.durability}, clock ${config.clock}, ${service.scheduler.firedTotal} deadlines caught up)`);
   const shutdown = (signal: string) => {
     console.log(`arbiter: ${signal}, stopping`);
     service.stop().then(
@@ -21,6 +20,8 @@ try {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  // Printed once the handlers are in place: a supervisor may stop us as soon as it reads this.
+  console.log(`arbiter: ready (database ${config.dbPath}, durability ${config.durability}, clock ${config.clock}, ${service.scheduler.firedTotal} deadlines caught up)`);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

@@ -1,0 +1,57 @@
+/**
+ * A separate process that drives the runtime on a database file and prints one line per
+ * acknowledged (committed) step, for the crash, downtime and two-process tests:
+ *
+ *   node --import tsx test/support/driver.ts open   <db>                       -> OPENED <id>
+ *   node --import tsx test/support/driver.ts load   <db> <disputes>            -> ACK <id> <version> <body>, forever
+ *   node --import tsx test/support/driver.ts hammer <db> <id> <n> <role> <who> -> ACK <id> <version> <body>, n times
+ */
+import type { Actor } from '../../machines/index.ts';
+import { startService } from '../../server/service.ts';
+import { notReceived, sampleOrder, testConfig } from './service.ts';
+
+const [command, dbPath, ...args] = process.argv.slice(2);
+if (!command || !dbPath) throw new Error('usage: driver.ts open|load|hammer <db> ...');
+
+const service = await startService(testConfig(dbPath));
+await service.scheduler.stop();
+const buyer: Actor = { role: 'buyer', id: 'buyer-1' };
+const write = (line: string) => process.stdout.write(`${line}\n`);
+
+async function openOne(orderId: string): Promise<string> {
+  await service.store.registerOrder(sampleOrder(service.clock.now(), orderId), service.clock.now());
+  const result = await service.runtime.open(orderId, 'item-1', notReceived, buyer);
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.dispute.id;
+}
+
+if (command === 'open') {
+  write(`OPENED ${await openOne(args[0] ?? 'order-1')}`);
+  await service.stop();
+} else if (command === 'load') {
+  const ids: string[] = [];
+  for (let i = 0; i < Number(args[0] ?? 10); i += 1) {
+    const id = await openOne(`order-${i}`);
+    ids.push(id);
+    write(`ACK ${id} 1 opened`);
+  }
+  for (let n = 0; ; n += 1) {
+    const id = ids[n % ids.length]!;
+    const body = `m-${n}`;
+    const by: Actor = n % 2 ? buyer : { role: 'seller', id: 'seller-1' };
+    const result = await service.runtime.send(id, { type: 'message.send', body }, by);
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    write(`ACK ${id} ${result.dispute.version} ${body}`);
+  }
+} else if (command === 'hammer') {
+  const [id, count, role, who] = args as [string, string, Actor['role'], string];
+  for (let n = 0; n < Number(count); n += 1) {
+    const body = `${who}-${n}`;
+    const result = await service.runtime.send(id, { type: 'message.send', body }, { role, id: who });
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    write(`ACK ${id} ${result.dispute.version} ${body}`);
+  }
+  await service.stop();
+} else {
+  throw new Error(`unknown command ${command}`);
+}
