@@ -19,6 +19,7 @@ const Env = z.object({
     .string()
     .default('{}')
     .describe('JSON overrides of the buyer-protection policy, e.g. {"appeal":{"maxAppeals":0}}'),
+  ARBITER_IDEMPOTENCY_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(24).describe('how long idempotency keys are kept (at least 24 h)'),
   ARBITER_SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('longest sleep of the deadline scheduler'),
 });
 
@@ -28,6 +29,7 @@ export interface Config {
   clock: 'system' | 'controllable';
   policy: Policy;
   schedulerPollMs: number;
+  idempotencyHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -52,5 +54,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clock: e.ARBITER_CLOCK,
     policy,
     schedulerPollMs: e.ARBITER_SCHEDULER_POLL_MS,
+    idempotencyHours: e.ARBITER_IDEMPOTENCY_HOURS,
   });
 }

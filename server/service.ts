@@ -31,6 +31,13 @@ export async function startService(config: Readonly<Config>): Promise<Service> {
   });
   await scheduler.tick(); // catch up on what fell due while the service was down
   scheduler.start();
+  const purgeIdempotencyKeys = () =>
+    store.purgeIdempotency(new Date(Date.parse(clock.now()) - config.idempotencyHours * 3_600_000).toISOString()).catch((error) => {
+      console.error('could not purge idempotency keys', error);
+    });
+  await purgeIdempotencyKeys();
+  const purgeTimer = setInterval(purgeIdempotencyKeys, 10 * 60_000);
+  purgeTimer.unref();
   let stopping: Promise<void> | undefined;
   return {
     config,
@@ -41,6 +48,7 @@ export async function startService(config: Readonly<Config>): Promise<Service> {
     scheduler,
     stop() {
       stopping ??= (async () => {
+        clearInterval(purgeTimer);
         await scheduler.stop();
         await store.close();
       })();
