@@ -113,10 +113,25 @@ export interface OrderRegistration {
   }[];
 }
 
+export interface DisputeFilter {
+  buyerId?: string | undefined;
+  sellerId?: string | undefined;
+  orderId?: string | undefined;
+  /** Matches the state label from its start, e.g. `escalated` or `negotiating.offerPending`. */
+  statePrefix?: string | undefined;
+  ended?: boolean | undefined;
+  after?: { openedAt: string; id: string } | undefined;
+  limit: number;
+}
+
 export interface DisputeStore {
   getDispute(id: string): Promise<DisputeRecord | undefined>;
   findDisputeByItem(orderId: string, itemId: string): Promise<DisputeRecord | undefined>;
   listDisputeIds(): Promise<string[]>;
+  /** Disputes matching the filters, oldest first, after the cursor (`openedAt`, `id`). */
+  listDisputes(filter: DisputeFilter): Promise<DisputeRecord[]>;
+  /** Escalated and appealed disputes, the earliest decision due first (overdue ones before all). */
+  agentQueue(limit: number): Promise<(DisputeRecord & { decisionDueAt: string | null })[]>;
   getHistory(disputeId: string): Promise<HistoryRow[]>;
   /** Commits each step in its own savepoint inside one transaction (one fsync for the batch). */
   commit(steps: StepCommit[]): Promise<CommitOutcome[]>;
@@ -132,6 +147,8 @@ export interface DisputeStore {
   purgeIdempotency(before: string): Promise<number>;
   registerOrder(order: OrderRegistration, at: string): Promise<void>;
   getOrderItemFacts(orderId: string, itemId: string): Promise<OrderItemFacts | undefined>;
+  /** Queue depths for metrics, read at scrape time. */
+  stats(now: string): Promise<{ disputesOpen: number; agentQueue: number; deadlinesDue: number; outboxPending: number }>;
   getClockOffset(): Promise<number>;
   setClockOffset(offsetMs: number): Promise<void>;
   close(): Promise<void>;
@@ -355,6 +372,37 @@ export function createSqliteStore(db: Db): DisputeStore {
     async listDisputeIds() {
       return db.select({ id: disputes.id }).from(disputes).orderBy(asc(disputes.openedAt)).all().map((r) => r.id);
     },
+    async listDisputes(filter) {
+      const conditions = [
+        filter.buyerId !== undefined ? eq(disputes.buyerId, filter.buyerId) : undefined,
+        filter.sellerId !== undefined ? eq(disputes.sellerId, filter.sellerId) : undefined,
+        filter.orderId !== undefined ? eq(disputes.orderId, filter.orderId) : undefined,
+        filter.ended !== undefined ? eq(disputes.ended, filter.ended) : undefined,
+        filter.statePrefix !== undefined
+          ? sql`(${disputes.state} = ${filter.statePrefix} or substr(${disputes.state}, 1, ${filter.statePrefix.length + 1}) = ${`${filter.statePrefix}.`})`
+          : undefined,
+        filter.after ? sql`(${disputes.openedAt}, ${disputes.id}) > (${filter.after.openedAt}, ${filter.after.id})` : undefined,
+      ].filter((c) => c !== undefined);
+      return db
+        .select()
+        .from(disputes)
+        .where(and(...conditions))
+        .orderBy(asc(disputes.openedAt), asc(disputes.id))
+        .limit(filter.limit)
+        .all()
+        .map(toRecord);
+    },
+    async agentQueue(limit) {
+      const rows = db
+        .select({ dispute: disputes, decisionDueAt: deadlines.dueAt })
+        .from(disputes)
+        .leftJoin(deadlines, and(eq(deadlines.disputeId, disputes.id), eq(deadlines.name, 'decisionDue')))
+        .where(sql`(${disputes.state} like 'escalated.%' or ${disputes.state} like '%resolving.decision.appealed%')`)
+        .orderBy(sql`coalesce(${deadlines.dueAt}, '')`, asc(disputes.openedAt))
+        .limit(limit)
+        .all();
+      return rows.map((r) => ({ ...toRecord(r.dispute), decisionDueAt: r.decisionDueAt }));
+    },
     async getHistory(disputeId) {
       return selectHistory.all({ disputeId }).map(({ disputeId: _d, payload, ...row }) => ({ ...row, payload: JSON.parse(payload) }));
     },
@@ -424,6 +472,15 @@ export function createSqliteStore(db: Db): DisputeStore {
         shippedAt: item.shippedAt,
         deliveryWindowEndsAt: item.deliveryWindowEndsAt,
         deliveredAt: item.deliveredAt,
+      };
+    },
+    async stats(now) {
+      const one = (query: string, ...params: unknown[]) => (db.$client.prepare(query).get(...params) as { n: number }).n;
+      return {
+        disputesOpen: one('select count(*) n from disputes where ended = 0'),
+        agentQueue: one("select count(*) n from disputes where state like 'escalated.%' or state like '%resolving.decision.appealed%'"),
+        deadlinesDue: one('select count(*) n from deadlines where due_at <= ?', now),
+        outboxPending: one("select count(*) n from outbox where status = 'pending'"),
       };
     },
     async getClockOffset() {

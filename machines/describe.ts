@@ -117,3 +117,11 @@ export function describeMachine(): MachineDescription {
     }),
   };
 }
+
+/** A person's reading of where the dispute stands: the description of each active leaf state. */
+export function stateDescription(snapshot: { _nodes: readonly AnyStateNode[] }): string {
+  return snapshot._nodes
+    .filter((node) => node.type === 'atomic' || node.type === 'final')
+    .map((node) => node.description ?? node.key.replace(/([A-Z])/g, ' $1').toLowerCase())
+    .join(' · ');
+}

@@ -36,11 +36,12 @@ export {
   Instant,
   MinorUnits,
   OpenRequest,
+  PositiveMinorUnits,
   OrderItemFacts,
   type DisputeInput,
 } from './order.ts';
 export { deadlineDefinitions, deadlineForEvent, deadlineNames, type DeadlineName } from './deadlines.ts';
 export { roles, type Actor, type DisputeContext, type Problem, type Role, type Split } from './context.ts';
 export * as rules from './rules.ts';
-export { describeMachine, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
+export { describeMachine, stateDescription, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
 export { persistSnapshot, restoreSnapshot, snapshotMigrations, UnsupportedMachineVersion, type PersistedSnapshot } from './persistence.ts';

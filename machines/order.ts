@@ -9,14 +9,15 @@ export const Instant = z
   .meta({ description: 'ISO 8601 instant with a zone, e.g. 2026-12-04T10:00:00Z', example: '2026-12-04T10:00:00Z' });
 
 /** Money is integer minor units of the order's currency (R-GEN-5): never floats. */
-export const MinorUnits = z
-  .number()
-  .int('an integer number of minor units (cents), not a decimal')
+const wholeMinorUnits = z.number().int('an integer number of minor units (cents), not a decimal').max(Number.MAX_SAFE_INTEGER);
+
+export const MinorUnits = wholeMinorUnits
   .min(0)
-  .max(Number.MAX_SAFE_INTEGER)
   .meta({ description: 'Amount in minor units of the order currency (e.g. cents)', example: 1999 });
 
-export const PositiveMinorUnits = MinorUnits.min(1, 'must be more than zero');
+export const PositiveMinorUnits = wholeMinorUnits
+  .min(1, 'must be more than zero')
+  .meta({ description: 'Amount in minor units of the order currency (e.g. cents), more than zero', example: 1999 });
 
 const Id = z.string().trim().min(1).max(200);
 

@@ -146,7 +146,7 @@ export function counterOfferProblems(context: DisputeContext, amount: number): P
       {
         rule: 'R-NEG-2',
         field: 'amount',
-        message: `a counter-offer is below the requested ${context.request.total}: accept the request instead`,
+        message: `a counter-offer must be below the ${context.request.total} ${context.order.currency} requested (got ${amount}); to refund all of it, accept the request`,
       },
     ];
   }

@@ -6,6 +6,11 @@ import { z } from 'zod';
 import { parsePolicy, type Policy } from '../machines/index.ts';
 
 const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
+  ARBITER_HOST: z.string().min(1).default('127.0.0.1').describe('interface to listen on (0.0.0.0 for all)'),
+  ARBITER_MODE: z.enum(['demo', 'production']).optional().describe('demo: seeded data, printed tokens, controllable clock; production: tokens from ARBITER_TOKEN_KEYS'),
+  ARBITER_TOKEN_KEYS: z.string().optional().describe('signing keys for bearer tokens, kid:secret[,kid:secret...], the first signs; secrets of 32+ characters'),
+  ARBITER_METRICS_ACCESS: z.enum(['public', 'loopback', 'authenticated']).default('loopback').describe('who may read /metrics'),
   ARBITER_DB: z.string().min(1).default('data/arbiter.db').describe('SQLite database file (created with its folder if missing)'),
   ARBITER_DURABILITY: z
     .enum(['full', 'normal'])
@@ -13,7 +18,7 @@ const Env = z.object({
     .describe('full: an acknowledged event survives power loss (synchronous=FULL); normal: survives a process crash only'),
   ARBITER_CLOCK: z
     .enum(['system', 'controllable'])
-    .default('system')
+    .optional()
     .describe('controllable: system time plus a persisted offset that only grows (demo and tests)'),
   ARBITER_POLICY: z
     .string()
@@ -24,6 +29,12 @@ const Env = z.object({
 });
 
 export interface Config {
+  port: number;
+  host: string;
+  mode: 'demo' | 'production';
+  /** Parsed by the HTTP layer; demo mode generates and keeps one when unset. */
+  tokenKeys: string | undefined;
+  metricsAccess: 'public' | 'loopback' | 'authenticated';
   dbPath: string;
   durability: 'full' | 'normal';
   clock: 'system' | 'controllable';
@@ -34,7 +45,8 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+/** `defaults` apply where the environment is silent (e.g. `npm start` asks for demo mode). */
+export function loadConfig(env: Record<string, string | undefined> = process.env, defaults: { mode?: 'demo' | 'production' } = {}): Readonly<Config> {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
@@ -48,10 +60,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(error);
     throw new ConfigError(`invalid configuration:\n  ARBITER_POLICY: ${detail}`);
   }
+  const mode = e.ARBITER_MODE ?? defaults.mode ?? 'production';
+  if (mode === 'production' && !e.ARBITER_TOKEN_KEYS) {
+    throw new ConfigError('invalid configuration:\n  ARBITER_TOKEN_KEYS: required in production mode (kid:secret[,kid:secret...]); or run with ARBITER_MODE=demo');
+  }
   return Object.freeze({
+    port: e.PORT,
+    host: e.ARBITER_HOST,
+    mode,
+    tokenKeys: e.ARBITER_TOKEN_KEYS,
+    metricsAccess: e.ARBITER_METRICS_ACCESS,
     dbPath: e.ARBITER_DB,
     durability: e.ARBITER_DURABILITY,
-    clock: e.ARBITER_CLOCK,
+    clock: e.ARBITER_CLOCK ?? (mode === 'demo' ? 'controllable' : 'system'),
     policy,
     schedulerPollMs: e.ARBITER_SCHEDULER_POLL_MS,
     idempotencyHours: e.ARBITER_IDEMPOTENCY_HOURS,

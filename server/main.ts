@@ -1,16 +1,26 @@
 /**
- * The service process: configuration from the environment, the durable runtime and its
- * scheduler; SIGTERM / SIGINT stop it gracefully (in-flight steps finish, the database closes).
+ * The service process: configuration from the environment (validated once), the durable
+ * runtime and its scheduler, and the HTTP API. `--demo` (what `npm start` passes) defaults to
+ * demo mode: seeded disputes, printed tokens and a controllable clock. SIGTERM / SIGINT stop it
+ * gracefully: no new requests, in-flight ones finish, the database closes.
  */
 import { ConfigError, loadConfig } from './config.ts';
+import { seedDemo, demoParties } from './demo-seed.ts';
+import { startHttp } from './http/serve.ts';
+import { mintToken } from './http/tokens.ts';
+import { resolveKeys } from './keys.ts';
 import { startService } from './service.ts';
 
 try {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { mode: process.argv.includes('--demo') ? 'demo' : 'production' });
+  const keys = resolveKeys(config);
   const service = await startService(config);
+  const seeded = config.mode === 'demo' ? await seedDemo(service) : [];
+  const http = await startHttp(service, keys);
+
   const shutdown = (signal: string) => {
     console.log(`arbiter: ${signal}, stopping`);
-    service.stop().then(
+    http.close().then(
       () => process.exit(0),
       (error) => {
         console.error(error);
@@ -20,12 +30,40 @@ try {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+
+  if (config.mode === 'demo') printDemo(http.url, keys, seeded.length);
   // Printed once the handlers are in place: a supervisor may stop us as soon as it reads this.
-  console.log(`arbiter: ready (database ${config.dbPath}, durability ${config.durability}, clock ${config.clock}, ${service.scheduler.firedTotal} deadlines caught up)`);
+  console.log(
+    `arbiter: ready at ${http.url} (${config.mode} mode, database ${config.dbPath}, durability ${config.durability}, clock ${config.clock}, ${service.scheduler.firedTotal} deadlines caught up)`,
+  );
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);
     process.exit(2);
   }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`arbiter: ${(error as Error).message}: another process uses that port; set PORT to a free one (PORT=0 picks any)`);
+    process.exit(1);
+  }
   throw error;
+}
+
+function printDemo(url: string, keys: Parameters<typeof mintToken>[0], seeded: number) {
+  const days30 = 30 * 86_400;
+  const token = (p: { role: string; sub: string }) => mintToken(keys, p as Parameters<typeof mintToken>[1], days30);
+  const lines = [
+    '',
+    `Arbiter demo${seeded ? ` (seeded ${seeded} disputes)` : ''}`,
+    `  API docs     ${url}/docs`,
+    `  OpenAPI      ${url}/openapi.json`,
+    `  Statechart   ${url}/machines/dispute`,
+    `  Health       ${url}/healthz`,
+    '',
+    'Demo tokens (valid 30 days; export one and follow the README walk-through):',
+    ...Object.values(demoParties).map((p) => `  ${`${p.role} ${p.sub}`.padEnd(22)} ${token(p)}`),
+    '',
+    `Try:  curl -s ${url}/disputes -H "Authorization: Bearer <buyer-ana token>"`,
+    '',
+  ];
+  console.log(lines.join('\n'));
 }

@@ -5,7 +5,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  availableEvents,
   deadlineDefinitions,
+  stateDescription,
+  type AvailableEvent,
   disputeMachine,
   disputeMachineVersion,
   stateLabel,
@@ -25,6 +28,8 @@ import { advanceStep, eventStep, openStep, restore, type StepResult } from './st
 
 export interface DisputeView {
   id: string;
+  /** Where the dispute stands, in words. */
+  label: string;
   orderId: string;
   itemId: string;
   buyerId: string;
@@ -37,17 +42,26 @@ export interface DisputeView {
   machine: { id: string; version: number };
   amounts: DisputeSnapshot['context']['funds'];
   deadlines: { name: string; event: string; dueAt: string; rule: string }[];
+  /** What the viewer may send now, with payload schemas carrying this dispute's limits. */
+  next: AvailableEvent[];
   context: DisputeSnapshot['context'];
   openedAt: string;
   updatedAt: string;
 }
 
-export function toView(record: Pick<DisputeRecord, 'id' | 'orderId' | 'itemId' | 'buyerId' | 'sellerId' | 'openedAt'>, snapshot: DisputeSnapshot, version: number, updatedAt: string): DisputeView {
+type DisputeIdentity = Pick<DisputeRecord, 'id' | 'orderId' | 'itemId' | 'buyerId' | 'sellerId' | 'openedAt'>;
+
+/**
+ * The representation of a dispute every response carries: state (value and words), version,
+ * amounts, deadlines, context, and what the viewer may send now (`next`, evaluated at `now`).
+ */
+export function toView(record: DisputeIdentity, snapshot: DisputeSnapshot, version: number, updatedAt: string, viewer?: Actor | null, now?: string): DisputeView {
   const deadlines = Object.entries(snapshot.context.deadlines)
     .flatMap(([name, d]) => (d ? [{ name, event: d.event, dueAt: d.dueAt, rule: deadlineDefinitions[name as DeadlineName].rule }] : []))
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return {
     id: record.id,
+    label: stateDescription(snapshot),
     orderId: record.orderId,
     itemId: record.itemId,
     buyerId: record.buyerId,
@@ -59,6 +73,7 @@ export function toView(record: Pick<DisputeRecord, 'id' | 'orderId' | 'itemId' |
     machine: { id: disputeMachine.id, version: disputeMachineVersion },
     amounts: snapshot.context.funds,
     deadlines,
+    next: viewer ? availableEvents(snapshot, viewer, now ?? updatedAt) : [],
     context: snapshot.context,
     openedAt: record.openedAt,
     updatedAt,
@@ -167,7 +182,8 @@ export function createRuntime({ store, clock, policy, newDisputeId = () => `dsp_
       if (outcome?.ok) {
         notify(result.commit, record, result.snapshot);
         const statusCode = result.commit.create ? 201 : 200;
-        return { ok: true, statusCode, dispute: toView(record, result.snapshot, result.commit.version, result.commit.updatedAt), replayed: false };
+        const view = toView(record, result.snapshot, result.commit.version, result.commit.updatedAt, by, result.commit.updatedAt);
+        return { ok: true, statusCode, dispute: view, replayed: false };
       }
       if (outcome?.reason === 'duplicate') {
         const existing = result.commit.create && (await store.findDisputeByItem(result.commit.create.orderId, result.commit.create.itemId));
@@ -207,7 +223,7 @@ export function createRuntime({ store, clock, policy, newDisputeId = () => `dsp_
         const record = { id: disputeId, orderId, itemId, buyerId: order.buyerId, sellerId: order.sellerId, openedAt: now };
         const result = openStep(input, by, now, {
           ...(idempotency ? { idempotency } : {}),
-          response: (version, snapshot) => ({ statusCode: 201, body: toView(record, snapshot, version, now) }),
+          response: (version, snapshot) => ({ statusCode: 201, body: toView(record, snapshot, version, now, by, now) }),
         });
         return { result, record };
       });
@@ -219,15 +235,16 @@ export function createRuntime({ store, clock, policy, newDisputeId = () => `dsp_
       return runWrite(by, options, request, async (idempotency) => {
         const record = await store.getDispute(disputeId);
         if (!record) return { ok: false, error: { kind: 'not_found', message: `no dispute ${disputeId}` } };
-        if (options.ifMatch !== undefined && options.ifMatch !== record.version) {
-          return { ok: false, error: { kind: 'version_mismatch', message: `If-Match ${options.ifMatch} is stale: the dispute is at version ${record.version}`, current: record.version } };
-        }
         const now = clock.now();
         try {
           const result = eventStep(record, event, by, now, {
             ...(idempotency ? { idempotency } : {}),
-            response: (version, snapshot) => ({ statusCode: 200, body: toView(record, snapshot, version, now) }),
+            response: (version, snapshot) => ({ statusCode: 200, body: toView(record, snapshot, version, now, by, now) }),
           });
+          // A refusal of the event itself answers first; a stale If-Match only stops an event that would apply.
+          if (result.ok && options.ifMatch !== undefined && options.ifMatch !== record.version) {
+            return { ok: false, error: { kind: 'version_mismatch', message: `If-Match ${options.ifMatch} is stale: the dispute is at version ${record.version}`, current: record.version } };
+          }
           return { result, record };
         } catch (error) {
           if (error instanceof UnsupportedMachineVersion) return { ok: false, error: { kind: 'unsupported_version', message: error.message } };
@@ -262,9 +279,9 @@ export function createRuntime({ store, clock, policy, newDisputeId = () => `dsp_
       return 0;
     },
 
-    async get(disputeId: string): Promise<DisputeView | undefined> {
+    async get(disputeId: string, viewer?: Actor | null): Promise<DisputeView | undefined> {
       const record = await store.getDispute(disputeId);
-      return record && toView(record, restore(record), record.version, record.updatedAt);
+      return record && toView(record, restore(record), record.version, record.updatedAt, viewer, clock.now());
     },
 
     /** The restored snapshot and its record, for readers that evaluate the machine (what next). */

@@ -55,7 +55,7 @@ describe('deadlines across downtime', () => {
     const id = (await opener.waitFor(/^OPENED /)).split(' ')[1]!;
     expect((await opener.exited).code).toBe(0);
 
-    const env = { ARBITER_DB: tmp.dbPath, ARBITER_CLOCK: 'controllable' };
+    const env = { ARBITER_DB: tmp.dbPath, ARBITER_MODE: 'demo', PORT: '0' };
     const first = spawnTs('server/main.ts', [], env);
     expect(await first.waitFor(/^arbiter: ready/)).toContain('0 deadlines caught up');
     first.child.kill('SIGTERM');

@@ -1,0 +1,119 @@
+/**
+ * What the API accepts, as zod schemas: validated on the way in and turned into the OpenAPI
+ * document. Objects are strict: an unknown field is an error, never silently dropped.
+ */
+import { z } from 'zod';
+import { eventCatalog, eventTypes, Instant, MinorUnits, OpenRequest, PositiveMinorUnits } from '../../machines/index.ts';
+import { CurrencyCode, PaymentMethodKind } from '../../machines/policy.ts';
+
+const Id = z.string().trim().min(1).max(200);
+
+export const OrderBody = z
+  .strictObject({
+    buyerId: Id,
+    sellerId: Id,
+    currency: CurrencyCode,
+    paymentMethod: PaymentMethodKind,
+    completedAt: Instant.nullable().default(null),
+    receiptConfirmedAt: Instant.nullable().default(null),
+    items: z
+      .array(
+        z.strictObject({
+          itemId: Id,
+          price: PositiveMinorUnits.meta({ description: 'What the buyer paid for the item, shipping excluded (minor units)' }),
+          shippingCost: MinorUnits.default(0),
+          digital: z.boolean().default(false),
+          freeReturn: z.boolean().default(false),
+          shippedAt: Instant.nullable().default(null),
+          deliveryWindowEndsAt: Instant,
+          deliveredAt: Instant.nullable().default(null),
+        }),
+      )
+      .min(1)
+      .max(500),
+  })
+  .meta({ id: 'OrderRegistration', description: 'The order facts a dispute depends on (R-GEN-3); registering again updates them for future disputes only' });
+
+export const OpenDisputeBody = z
+  .strictObject({ orderId: Id, itemId: Id, ...OpenRequest.shape })
+  .meta({ id: 'OpenDispute', description: 'Open a dispute on one order item (R-OPEN-*)' });
+
+/** One typed event: `{ type, ...payload }`, one variant per event type. */
+export const EventBody = z
+  .discriminatedUnion(
+    'type',
+    eventTypes.map((type) =>
+      (eventCatalog[type].payload as z.ZodObject).extend({ type: z.literal(type) }).meta({ description: `${eventCatalog[type].description} (roles: ${eventCatalog[type].roles.join(', ')})` }),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  )
+  .meta({ id: 'DisputeEvent' });
+
+export const MessageBody = z.strictObject({ body: z.string().trim().min(1).max(4000) }).meta({ id: 'Message' });
+export const SessionBody = z.strictObject({ token: z.string().min(1).max(4000) }).meta({ id: 'SessionRequest' });
+export const ClockAdvanceBody = z
+  .strictObject({ by: z.string().min(2).max(20).meta({ description: 'A duration such as 90s, 15m, 6h, 15d or 1d12h', example: '6d' }) })
+  .meta({ id: 'ClockAdvance' });
+
+export const ListQuery = z.strictObject({
+  state: z.string().max(200).optional().meta({ description: 'State label prefix, e.g. escalated or negotiating.offerPending' }),
+  buyer: Id.optional(),
+  seller: Id.optional(),
+  order: Id.optional(),
+  ended: z.enum(['true', 'false']).optional(),
+  overdue: z.enum(['true']).optional().meta({ description: 'Only disputes with an overdue decision or refund' }),
+  cursor: z.string().max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const Problem = z
+  .object({
+    type: z.string().meta({ description: 'Stable URI of the problem type; GET it for an explanation' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    errors: z.array(z.object({ field: z.string().optional(), message: z.string(), rule: z.string().optional(), earliest: z.string().optional() })).optional(),
+    acceptedEvents: z.array(z.string()).optional(),
+    currentVersion: z.number().int().optional(),
+    existingDisputeId: z.string().nullable().optional(),
+    errorId: z.string().optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const Funds = z.object({ currency: z.string(), paid: z.number().int(), held: z.number().int(), refunded: z.number().int(), released: z.number().int() });
+
+export const Dispute = z
+  .object({
+    id: z.string(),
+    label: z.string().meta({ description: 'Where the dispute stands, in words' }),
+    orderId: z.string(),
+    itemId: z.string(),
+    buyerId: z.string(),
+    sellerId: z.string(),
+    state: z.string().meta({ description: 'Dotted label of the active states' }),
+    value: z.unknown().meta({ description: 'The XState state value' }),
+    ended: z.boolean(),
+    version: z.number().int().meta({ description: 'Send it back in If-Match' }),
+    machine: z.object({ id: z.string(), version: z.number().int() }),
+    amounts: Funds.meta({ description: 'paid = held + refunded + released' }),
+    deadlines: z.array(z.object({ name: z.string(), event: z.string(), dueAt: z.string(), rule: z.string() })),
+    next: z.array(z.object({ type: z.string(), description: z.string(), schema: z.record(z.string(), z.unknown()) })).meta({ description: 'Events the caller may send now, with payload schemas' }),
+    context: z.record(z.string(), z.unknown()).meta({ description: 'Everything the dispute records: amounts requested, offered, decided; who did what; the frozen policy and order facts' }),
+    openedAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Dispute' });
+
+export const HistoryEntry = z
+  .object({
+    seq: z.number().int(),
+    type: z.string(),
+    actorRole: z.string(),
+    actorId: z.string(),
+    payload: z.record(z.string(), z.unknown()),
+    fromState: z.string().nullable(),
+    toState: z.string(),
+    at: z.string(),
+    recordedAt: z.string(),
+  })
+  .meta({ id: 'HistoryEntry' });
