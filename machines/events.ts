@@ -290,6 +290,9 @@ export const ActorSchema = z.strictObject({
 /** The payload of an event, as clients send it (without `type`, `at`, `by`). */
 export type EventPayload<T extends EventType> = EmptyAsNothing<z.output<(typeof eventCatalog)[T]['payload']>>;
 
+/** The payload of an event as a client may write it (fields with defaults optional). */
+export type EventPayloadInput<T extends EventType> = EmptyAsNothing<z.input<(typeof eventCatalog)[T]['payload']>>;
+
 /** zod infers an empty strict object as `Record<string, never>`, which no stamped event satisfies. */
 type EmptyAsNothing<O> = string extends keyof O ? object : O;
 

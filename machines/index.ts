@@ -27,6 +27,7 @@ export {
   type DisputeEvent,
   type EventOf,
   type EventPayload,
+  type EventPayloadInput,
   type EventType,
 } from './events.ts';
 export { defaultPolicy, parsePolicy, PolicySchema, type Policy, type PolicyOverrides } from './policy.ts';

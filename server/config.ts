@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parsePolicy, type Policy } from '../machines/index.ts';
+import { parseKeyRing } from './http/tokens.ts';
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
@@ -61,6 +62,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ARBITER_POLICY: ${detail}`);
   }
   const mode = e.ARBITER_MODE ?? defaults.mode ?? 'production';
+  if (e.ARBITER_TOKEN_KEYS) {
+    try {
+      parseKeyRing(e.ARBITER_TOKEN_KEYS);
+    } catch (error) {
+      throw new ConfigError(`invalid configuration:\n  ARBITER_TOKEN_KEYS: ${(error as Error).message}`);
+    }
+  }
   if (mode === 'production' && !e.ARBITER_TOKEN_KEYS) {
     throw new ConfigError('invalid configuration:\n  ARBITER_TOKEN_KEYS: required in production mode (kid:secret[,kid:secret...]); or run with ARBITER_MODE=demo');
   }

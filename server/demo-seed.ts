@@ -8,15 +8,16 @@ import type { Service } from './service.ts';
 
 const DAY = 86_400_000;
 
+/** The demo's parties, with the shell variable each one's printed token goes into. */
 export const demoParties = {
-  buyer: { role: 'buyer', sub: 'buyer-ana' },
-  otherBuyer: { role: 'buyer', sub: 'buyer-ben' },
-  seller: { role: 'seller', sub: 'seller-bolt' },
-  agent: { role: 'agent', sub: 'agent-kim' },
-  secondAgent: { role: 'agent', sub: 'agent-lee' },
-  support: { role: 'support', sub: 'support-sam' },
-  system: { role: 'system', sub: 'marketplace' },
-  admin: { role: 'admin', sub: 'admin' },
+  buyer: { role: 'buyer', sub: 'buyer-ana', variable: 'BUYER' },
+  otherBuyer: { role: 'buyer', sub: 'buyer-ben', variable: 'OTHER_BUYER' },
+  seller: { role: 'seller', sub: 'seller-bolt', variable: 'SELLER' },
+  agent: { role: 'agent', sub: 'agent-kim', variable: 'AGENT' },
+  secondAgent: { role: 'agent', sub: 'agent-lee', variable: 'AGENT2' },
+  support: { role: 'support', sub: 'support-sam', variable: 'SUPPORT' },
+  system: { role: 'system', sub: 'marketplace', variable: 'SYSTEM' },
+  admin: { role: 'admin', sub: 'admin', variable: 'ADMIN' },
 } as const;
 
 function order(orderId: string, buyerId: string, now: number, items: OrderRegistration['items']): OrderRegistration {

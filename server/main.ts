@@ -50,7 +50,6 @@ try {
 
 function printDemo(url: string, keys: Parameters<typeof mintToken>[0], seeded: number) {
   const days30 = 30 * 86_400;
-  const token = (p: { role: string; sub: string }) => mintToken(keys, p as Parameters<typeof mintToken>[1], days30);
   const lines = [
     '',
     `Arbiter demo${seeded ? ` (seeded ${seeded} disputes)` : ''}`,
@@ -59,10 +58,9 @@ function printDemo(url: string, keys: Parameters<typeof mintToken>[0], seeded: n
     `  Statechart   ${url}/machines/dispute`,
     `  Health       ${url}/healthz`,
     '',
-    'Demo tokens (valid 30 days; export one and follow the README walk-through):',
-    ...Object.values(demoParties).map((p) => `  ${`${p.role} ${p.sub}`.padEnd(22)} ${token(p)}`),
-    '',
-    `Try:  curl -s ${url}/disputes -H "Authorization: Bearer <buyer-ana token>"`,
+    'Demo tokens (valid 30 days). Paste these lines into another shell to follow the README walk-through:',
+    `export BASE=${url}`,
+    ...Object.values(demoParties).map((p) => `export ${p.variable}=${mintToken(keys, { role: p.role, sub: p.sub }, days30)}   # ${p.role} ${p.sub}`),
     '',
   ];
   console.log(lines.join('\n'));

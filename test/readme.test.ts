@@ -1,0 +1,51 @@
+/**
+ * The README's curl walk-through, run as written (bash, curl, node) against a real server, and
+ * its printed output compared with what the README says it prints.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoParties } from '../server/demo-seed.ts';
+import { startApi, type Api } from './support/api.ts';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+function section(start: string, end: string): string {
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end, from);
+  if (from < 0 || to < 0) throw new Error(`README lacks ${start} … ${end}`);
+  return readme.slice(from + start.length, to);
+}
+
+let api: Api;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(() => api.stop());
+
+it('the walk-through runs as written and prints what the README says', async () => {
+  const script = /```sh\n([\s\S]*?)```/.exec(section('<!-- walkthrough:start -->', '<!-- walkthrough:end -->'))![1]!;
+  const env: Record<string, string> = { ...process.env, BASE: api.url } as Record<string, string>;
+  for (const party of Object.values(demoParties)) env[party.variable] = api.token(party.role, party.sub);
+  // Asynchronously: the server answering curl runs in this process.
+  const { stdout: output } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { env, encoding: 'utf8', timeout: 60_000 });
+
+  if (process.env.SHOW_WALKTHROUGH) console.log(output);
+  const afterBlock = readme.slice(readme.indexOf('<!-- walkthrough:end -->'));
+  const expected = /It prints, in order:\n\n```\n([\s\S]*?)```/.exec(afterBlock)![1]!.trimEnd().split('\n');
+  const actual = output.trimEnd().split('\n');
+  let i = 0;
+  for (const [n, line] of expected.entries()) {
+    if (line === '…') {
+      const next = expected[n + 1];
+      while (i < actual.length && next !== undefined && actual[i] !== next && !(next.endsWith('…') && actual[i]!.startsWith(next.slice(0, -1)))) i += 1;
+      continue;
+    }
+    const got = actual[i] ?? '(nothing)';
+    if (line.endsWith('…')) expect(got.startsWith(line.slice(0, -1)), `line ${i + 1}: ${got} should start with ${line}`).toBe(true);
+    else expect(got, `line ${i + 1}`).toBe(line);
+    i += 1;
+  }
+  expect(i).toBe(actual.length);
+});
