@@ -356,3 +356,59 @@ describe('service endpoints and documents', () => {
     expect(api.logs.find((line) => line.includes(res.body.errorId))).toMatch(/SyntaxError/);
   });
 });
+
+describe('listing', () => {
+  it('filters by state, order and overdue, and pages with a cursor', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      await api.request('PUT', `/orders/o-list-${n}`, { token: tokens.system, body: orderBody('buyer-lena', 'seller-list') });
+      ids.push((await openDispute(`o-list-${n}`, api.token('buyer', 'buyer-lena'))).id);
+    }
+    const lena = api.token('buyer', 'buyer-lena');
+    await send(ids[1]!, api.token('seller', 'seller-list'), { type: 'seller.reject', reason: 'no' });
+
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `/disputes?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await api.request('GET', query, { token: lena });
+      expect(page.status).toBe(200);
+      pages.push(page.body.items.map((d: { id: string }) => d.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(pages.flat()).toEqual(ids);
+    expect(pages[0]).toHaveLength(2);
+
+    const rejected = await api.request('GET', '/disputes?state=negotiating.rejected', { token: lena });
+    expect(rejected.body.items.map((d: { id: string }) => d.id)).toEqual([ids[1]]);
+    const byOrder = await api.request('GET', '/disputes?order=o-list-3', { token: tokens.support });
+    expect(byOrder.body.items.map((d: { id: string }) => d.id)).toEqual([ids[2]]);
+    expect((await api.request('GET', '/disputes?overdue=true&seller=seller-list', { token: tokens.support })).body.items).toEqual([]);
+    expect((await api.request('GET', '/disputes?limit=0', { token: lena })).status).toBe(422);
+    expect((await api.request('GET', '/disputes?cursor=garbage', { token: lena })).status).toBe(422);
+  });
+
+  it('the agent queue puts the earliest decision due first and flags overdue ones', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      await api.request('PUT', `/orders/o-queue-${n}`, { token: tokens.system, body: orderBody('buyer-quinn', 'seller-q') });
+      const id = (await openDispute(`o-queue-${n}`, api.token('buyer', 'buyer-quinn'))).id;
+      await send(id, api.token('seller', 'seller-q'), { type: 'seller.reject', reason: 'no' });
+      await send(id, api.token('buyer', 'buyer-quinn'), { type: 'buyer.escalate' });
+      ids.push(id);
+    }
+    const queue = (await api.request('GET', '/agent/queue', { token: tokens.lee })).body.items as { id: string; decisionDueAt: string | null }[];
+    const positions = ids.map((id) => queue.findIndex((d) => d.id === id));
+    expect(positions[0]).toBeLessThan(positions[1]!);
+    const dues = queue.map((d) => d.decisionDueAt ?? '');
+    expect(dues).toEqual([...dues].sort());
+    expect((await api.request('GET', '/agent/queue', { token: tokens.ana })).status).toBe(403);
+
+    // Eight days later every escalated dispute is overdue (R-ESC-1): flagged, still in the queue.
+    await api.request('POST', '/admin/clock/advance', { token: tokens.admin, body: { by: '8d' } });
+    const later = (await api.request('GET', '/agent/queue', { token: tokens.lee })).body.items as { id: string; overdue: boolean }[];
+    expect(later.filter((d) => ids.includes(d.id)).map((d) => d.overdue)).toEqual([true, true]);
+    const overdue = await api.request('GET', '/disputes?overdue=true&buyer=buyer-quinn', { token: tokens.support });
+    expect(overdue.body.items.map((d: { id: string }) => d.id).sort()).toEqual([...ids].sort());
+  });
+});
