@@ -14,6 +14,8 @@ export const orders = sqliteTable('orders', {
   sellerId: text('seller_id').notNull(),
   currency: text('currency').notNull(),
   paymentMethod: text('payment_method').notNull(),
+  /** The instrument at the payment provider (R-REF-1), e.g. a card token. */
+  paymentInstrument: text('payment_instrument'),
   completedAt: text('completed_at'),
   receiptConfirmedAt: text('receipt_confirmed_at'),
   updatedAt: text('updated_at').notNull(),
@@ -68,6 +70,8 @@ export const disputes = sqliteTable(
     index('disputes_buyer').on(t.buyerId),
     index('disputes_seller').on(t.sellerId),
     index('disputes_state').on(t.state),
+    // Carrier callbacks find the dispute by the return's tracking number (R-RET-2).
+    index('disputes_return_tracking').on(sql`json_extract(${t.snapshot}, '$.context.returnShipment.trackingNumber')`),
   ],
 );
 
@@ -108,14 +112,22 @@ export const deadlines = sqliteTable(
   (t) => [primaryKey({ columns: [t.disputeId, t.name] }), index('deadlines_due').on(t.dueAt, t.priority)],
 );
 
-/** Effects to carry out after commit (refunds, releases, webhooks), written in the step's transaction. */
+/**
+ * Effects to carry out after commit (refunds, releases, webhook deliveries), written in the
+ * step's transaction. Order is kept per (dispute, channel); a row failing `maxAttempts` times
+ * turns `dead` until an admin re-drives it.
+ */
 export const outbox = sqliteTable(
   'outbox',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     disputeId: text('dispute_id').notNull(),
     seq: integer('seq').notNull(),
+    /** `payments`, or `webhook:<subscriber id>`: order is kept within a dispute's channel. */
+    channel: text('channel').notNull().default('payments'),
     kind: text('kind').notNull(),
+    /** Stable across retries: receivers drop duplicates by it. */
+    deliveryId: text('delivery_id').notNull().default(''),
     payload: text('payload').notNull(),
     status: text('status', { enum: ['pending', 'done', 'dead'] })
       .notNull()
@@ -124,8 +136,65 @@ export const outbox = sqliteTable(
     nextAttemptAt: text('next_attempt_at').notNull(),
     lastError: text('last_error'),
     createdAt: text('created_at').notNull(),
+    doneAt: text('done_at'),
   },
-  (t) => [index('outbox_pending').on(t.status, t.nextAttemptAt), index('outbox_dispute').on(t.disputeId, t.id)],
+  (t) => [index('outbox_pending').on(t.status, t.nextAttemptAt), index('outbox_dispute').on(t.disputeId, t.channel, t.id)],
+);
+
+/** Every attempt to carry out an outbox row: the delivery log. */
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    outboxId: integer('outbox_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    at: text('at').notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.outboxId, t.attempt] })],
+);
+
+/** Evidence files (R-EVID-*): metadata here, bytes in the evidence storage under `storageKey`. */
+export const evidence = sqliteTable(
+  'evidence',
+  {
+    id: text('id').primaryKey(),
+    disputeId: text('dispute_id').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    mediaType: text('media_type').notNull(),
+    kind: text('kind', { enum: ['image', 'video'] }).notNull(),
+    uploaderRole: text('uploader_role').notNull(),
+    uploaderId: text('uploader_id').notNull(),
+    uploadedAt: text('uploaded_at').notNull(),
+    /** The client's file name, for display only: never used to store or find the bytes. */
+    displayName: text('display_name'),
+    storageKey: text('storage_key').notNull(),
+    hiddenAt: text('hidden_at'),
+    hiddenBy: text('hidden_by'),
+  },
+  (t) => [index('evidence_dispute').on(t.disputeId, t.uploadedAt)],
+);
+
+/** The simulated payment provider's own book (what a real provider keeps on its side). */
+export const simulatedPayments = sqliteTable(
+  'simulated_payments',
+  {
+    idempotencyKey: text('idempotency_key').primaryKey(),
+    kind: text('kind', { enum: ['refund', 'release'] }).notNull(),
+    disputeId: text('dispute_id').notNull(),
+    refundId: text('refund_id'),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    outcome: text('outcome', { enum: ['settle', 'fail'] }).notNull(),
+    failure: text('failure'),
+    reportAt: text('report_at').notNull(),
+    reportedAt: text('reported_at'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('simulated_payments_due').on(t.reportedAt, t.reportAt)],
 );
 
 /** A repeated write with the same (caller, key) returns the first answer and changes nothing. */

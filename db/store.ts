@@ -99,6 +99,7 @@ export interface OrderRegistration {
   sellerId: string;
   currency: string;
   paymentMethod: string;
+  paymentInstrument?: string | null;
   completedAt: string | null;
   receiptConfirmedAt: string | null;
   items: {
@@ -463,6 +464,7 @@ export function createSqliteStore(db: Db): DisputeStore {
         sellerId: order.sellerId,
         currency: order.currency,
         paymentMethod: order.paymentMethod as OrderItemFacts['paymentMethod'],
+        paymentInstrument: order.paymentInstrument,
         completedAt: order.completedAt,
         receiptConfirmedAt: order.receiptConfirmedAt,
         price: item.price,

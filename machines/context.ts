@@ -138,6 +138,8 @@ export interface DisputeContext {
   deadlines: Partial<Record<DeadlineName, { event: string; dueAt: string }>>;
   messageCount: number;
   evidenceIds: string[];
+  /** R-EVID-3: hidden from the case, kept in the history. */
+  hiddenEvidenceIds: string[];
   /** R-REF-5. */
   lateReceipt: { at: string; by: string } | null;
   cancellation: { by: string; at: string; reason: string | null } | null;

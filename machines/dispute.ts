@@ -64,6 +64,7 @@ export function initialContext(input: DisputeInput): DisputeContext {
     deadlines: {},
     messageCount: 0,
     evidenceIds: [],
+    hiddenEvidenceIds: [],
     lateReceipt: null,
     cancellation: null,
     chargeback: null,
@@ -163,6 +164,11 @@ export const disputeMachine = setup({
       assertEvent(event, ['refund.settled', 'refund.failed']);
       const refund = currentRefund(context);
       return refund !== undefined && refund.id === event.refundId && refund.status === 'requested';
+    },
+    /** R-EVID-3: only evidence on the case, not already hidden. */
+    evidenceIsShown: ({ context, event }) => {
+      assertEvent(event, 'evidence.hide');
+      return context.evidenceIds.includes(event.evidenceId) && !context.hiddenEvidenceIds.includes(event.evidenceId);
     },
     /** R-FUND-3. */
     protectionHasEnded: ({ context, event }) => isAtOrAfter(instantOf(event, context), context.protectionEndsAt),
@@ -372,6 +378,11 @@ export const disputeMachine = setup({
       assertEvent(event, 'evidence.add');
       return { evidenceIds: [...context.evidenceIds, event.evidenceId] };
     }),
+    /** R-EVID-3: hidden, never destroyed. */
+    hideEvidence: assign(({ context, event }) => {
+      assertEvent(event, 'evidence.hide');
+      return { hiddenEvidenceIds: [...context.hiddenEvidenceIds, event.evidenceId] };
+    }),
     /** R-REF-5: recorded; the dispute is not reopened. */
     recordLateReceipt: assign(({ event }) => {
       assertEvent(event, 'buyer.itemReceived');
@@ -427,6 +438,7 @@ export const disputeMachine = setup({
         'chargeback.filed': { target: 'movedToPaymentProvider', actions: 'recordChargeback' },
         'message.send': { actions: 'countMessage' },
         'evidence.add': { actions: 'addEvidence' },
+        'evidence.hide': { guard: 'evidenceIsShown', actions: 'hideEvidence' },
       },
       states: {
         awaitingSellerResponse: {
@@ -521,6 +533,7 @@ export const disputeMachine = setup({
         'chargeback.filed': { target: 'movedToPaymentProvider', actions: 'recordChargeback' },
         'message.send': { actions: 'countMessage' },
         'evidence.add': { actions: 'addEvidence' },
+        'evidence.hide': { guard: 'evidenceIsShown', actions: 'hideEvidence' },
       },
       states: {
         inQueue: {
@@ -561,6 +574,7 @@ export const disputeMachine = setup({
         'chargeback.filed': { target: 'movedToPaymentProvider', actions: 'recordChargeback' },
         'message.send': { actions: 'countMessage' },
         'evidence.add': { actions: 'addEvidence' },
+        'evidence.hide': { guard: 'evidenceIsShown', actions: 'hideEvidence' },
         'buyer.itemReceived': { actions: 'recordLateReceipt' },
       },
       states: {

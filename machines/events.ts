@@ -190,6 +190,12 @@ export const eventCatalog = {
     payload: z.strictObject({ evidenceId: Text(200, 'Id of the stored evidence file') }),
     probe: () => ({ evidenceId: 'probe' }),
   }),
+  'evidence.hide': define({
+    roles: ['buyer', 'seller', 'agent'],
+    description: 'R-EVID-3: hide evidence from the case; it stays in the history with its sha256',
+    payload: z.strictObject({ evidenceId: Text(200, 'Id of the evidence to hide') }),
+    probe: (c) => ({ evidenceId: c.evidenceIds.find((id) => !c.hiddenEvidenceIds.includes(id)) ?? 'none' }),
+  }),
   'agent.assign': define({
     roles: ['agent'],
     description: 'R-ESC-1: an agent takes the case from the queue',

@@ -35,6 +35,14 @@ export const OrderItemFacts = z
     price: PositiveMinorUnits.meta({ description: 'What the buyer paid for this item, shipping excluded (minor units)' }),
     shippingCost: MinorUnits.meta({ description: 'What the buyer paid to ship this item (minor units)' }).default(0),
     paymentMethod: PaymentMethodKind,
+    paymentInstrument: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .nullable()
+      .meta({ description: 'The instrument at the payment provider (R-REF-1); the simulated provider fails tok_card_expired and tok_account_closed' })
+      .default(null),
     digital: z.boolean().default(false),
     freeReturn: z.boolean().meta({ description: "The item carries the 'Free Return' badge (R-RET-4)" }).default(false),
     shippedAt: Instant.nullable().default(null),

@@ -106,6 +106,22 @@ export const PolicySchema = z
         ).default(10),
       })
       .prefault({}),
+    evidence: z
+      .strictObject({
+        imageMaxBytes: z
+          .number()
+          .int()
+          .min(1)
+          .meta({ description: 'R-EVID-1: largest image (jpg, jpeg, bmp, gif, png), in bytes' })
+          .default(2 * 1024 * 1024),
+        videoMaxBytes: z
+          .number()
+          .int()
+          .min(1)
+          .meta({ description: 'R-EVID-2 (ours): largest video, in bytes' })
+          .default(50 * 1024 * 1024),
+      })
+      .prefault({}),
     settlement: z
       .strictObject({
         card: SettlementWindow.default({ minBusinessDays: 3, maxBusinessDays: 20 }),

@@ -14,6 +14,14 @@ export const OrderBody = z
     sellerId: Id,
     currency: CurrencyCode,
     paymentMethod: PaymentMethodKind,
+    paymentInstrument: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .nullable()
+      .default(null)
+      .meta({ description: 'The instrument at the payment provider; the simulated provider fails tok_card_expired (retried to the account behind it) and tok_account_closed (both fail)' }),
     completedAt: Instant.nullable().default(null),
     receiptConfirmedAt: Instant.nullable().default(null),
     items: z
