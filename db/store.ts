@@ -1,6 +1,6 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { DisputeInput, OrderItemFacts } from '../machines/index.ts';
-import { clockState, deadlines, disputeEvents, disputes, idempotencyKeys, orderItems, orders, outbox } from './schema.ts';
+import { clockState, deadlines, deliveryAttempts, disputeEvents, disputes, idempotencyKeys, orderItems, orders, outbox } from './schema.ts';
 import { openDatabase, type Db, type OpenOptions } from './sqlite.ts';
 
 /**
@@ -54,6 +54,35 @@ export interface OutboxEntry {
   seq: number;
   kind: string;
   payload: Record<string, unknown>;
+  /** `payments` (default) or `webhook:<subscriber id>`. */
+  channel?: string;
+  /** Stable across retries (the provider's idempotency key, the webhook's delivery id). */
+  deliveryId?: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  disputeId: string;
+  seq: number;
+  channel: string;
+  kind: string;
+  deliveryId: string;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'done' | 'dead';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  doneAt: string | null;
+}
+
+export interface DeliveryAttempt {
+  attempt: number;
+  at: string;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
 }
 
 export interface IdempotencyRecord {
@@ -142,7 +171,16 @@ export interface DisputeStore {
   getDeadlines(disputeId: string): Promise<DeadlineRow[]>;
   /** Removes deadline rows no longer armed in their dispute (a stale row is never fired). */
   discardDeadlines(disputeId: string, names: string[]): Promise<void>;
-  getOutbox(disputeId: string): Promise<(OutboxEntry & { id: number; status: string })[]>;
+  getOutbox(disputeId: string): Promise<OutboxRow[]>;
+  /** The next pending row of each (dispute, channel) that is due: order is kept per channel. */
+  outboxHeads(now: string, limit: number): Promise<OutboxRow[]>;
+  /** Records one attempt and the row's new status, together. */
+  recordAttempt(id: number, attempt: DeliveryAttempt, next: { status: 'pending' | 'done' | 'dead'; nextAttemptAt: string; error: string | null }): Promise<void>;
+  listOutbox(filter: { status?: 'pending' | 'done' | 'dead' | undefined; disputeId?: string | undefined; limit: number }): Promise<OutboxRow[]>;
+  getOutboxRow(id: number): Promise<OutboxRow | undefined>;
+  deliveryAttempts(outboxId: number): Promise<DeliveryAttempt[]>;
+  /** A dead row goes back to pending, attempts reset; false when the row is not dead. */
+  redrive(id: number, now: string): Promise<boolean>;
   findIdempotent(caller: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Forgets idempotency keys created before `before`; returns how many. */
   purgeIdempotency(before: string): Promise<number>;
@@ -158,6 +196,29 @@ export interface DisputeStore {
 class VersionConflict extends Error {}
 
 const json = (value: unknown) => JSON.stringify(value);
+
+function toOutboxRow(row: typeof outbox.$inferSelect): OutboxRow {
+  return { ...row, payload: JSON.parse(row.payload) as Record<string, unknown> };
+}
+
+/** A raw `select *` row (snake_case) in drizzle's shape. */
+function mapRawOutbox(r: Record<string, unknown>): typeof outbox.$inferSelect {
+  return {
+    id: r.id as number,
+    disputeId: r.dispute_id as string,
+    seq: r.seq as number,
+    channel: r.channel as string,
+    kind: r.kind as string,
+    deliveryId: r.delivery_id as string,
+    payload: r.payload as string,
+    status: r.status as 'pending' | 'done' | 'dead',
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as string,
+    lastError: r.last_error as string | null,
+    createdAt: r.created_at as string,
+    doneAt: r.done_at as string | null,
+  };
+}
 
 function isUniqueViolation(error: unknown, table: string): boolean {
   return (
@@ -245,7 +306,9 @@ export function createSqliteStore(db: Db): DisputeStore {
     .values({
       disputeId: p('disputeId'),
       seq: p('seq'),
+      channel: p('channel'),
       kind: p('kind'),
+      deliveryId: p('deliveryId'),
       payload: p('payload'),
       nextAttemptAt: p('nextAttemptAt'),
       createdAt: p('createdAt'),
@@ -288,6 +351,26 @@ export function createSqliteStore(db: Db): DisputeStore {
     input: JSON.parse(row.input) as DisputeInput,
   });
 
+  // Head of line per (dispute, channel): a later row waits while an earlier one is pending.
+  const selectHeads = db.$client.prepare(
+    `select * from outbox o where o.status = 'pending' and o.next_attempt_at <= ?
+       and not exists (select 1 from outbox e where e.dispute_id = o.dispute_id and e.channel = o.channel and e.status = 'pending' and e.id < o.id)
+     order by o.id limit ?`,
+  );
+  const insertAttempt = db
+    .insert(deliveryAttempts)
+    .values({ outboxId: p('outboxId'), attempt: p('attempt'), at: p('at'), ok: p('ok'), statusCode: p('statusCode'), error: p('error'), durationMs: p('durationMs') })
+    .prepare();
+  const recordAttemptTx = db.$client.transaction(
+    (id: number, attempt: DeliveryAttempt, next: { status: 'pending' | 'done' | 'dead'; nextAttemptAt: string; error: string | null }) => {
+      insertAttempt.run({ outboxId: id, ...attempt });
+      db.update(outbox)
+        .set({ status: next.status, attempts: attempt.attempt, nextAttemptAt: next.nextAttemptAt, lastError: next.error, doneAt: next.status === 'done' ? attempt.at : null })
+        .where(eq(outbox.id, id))
+        .run();
+    },
+  );
+
   /** One step, all or nothing (a savepoint when inside the batch's transaction). */
   const commitOne = db.$client.transaction((step: StepCommit) => {
     if (step.idempotency) {
@@ -322,6 +405,8 @@ export function createSqliteStore(db: Db): DisputeStore {
       insertOutbox.run({
         disputeId: step.disputeId,
         seq: effect.seq,
+        channel: effect.channel ?? 'payments',
+        deliveryId: effect.deliveryId ?? `${step.disputeId}:${effect.seq}:${effect.kind}`,
         kind: effect.kind,
         payload: json(effect.payload),
         nextAttemptAt: step.updatedAt,
@@ -430,13 +515,47 @@ export function createSqliteStore(db: Db): DisputeStore {
       for (const name of names) deleteDeadline.run({ disputeId, name });
     },
     async getOutbox(disputeId) {
+      return db.select().from(outbox).where(eq(outbox.disputeId, disputeId)).orderBy(asc(outbox.id)).all().map(toOutboxRow);
+    },
+    async outboxHeads(now, limit) {
+      return (selectHeads.all(now, limit) as Record<string, unknown>[]).map((r) => toOutboxRow(mapRawOutbox(r)));
+    },
+    async recordAttempt(id, attempt, next) {
+      recordAttemptTx.immediate(id, attempt, next);
+    },
+    async listOutbox(filter) {
+      const conditions = [filter.status ? eq(outbox.status, filter.status) : undefined, filter.disputeId ? eq(outbox.disputeId, filter.disputeId) : undefined].filter(
+        (c) => c !== undefined,
+      );
+      return db.select().from(outbox).where(and(...conditions)).orderBy(asc(outbox.id)).limit(filter.limit).all().map(toOutboxRow);
+    },
+    async getOutboxRow(id) {
+      const row = db.select().from(outbox).where(eq(outbox.id, id)).get();
+      return row && toOutboxRow(row);
+    },
+    async deliveryAttempts(outboxId) {
       return db
-        .select()
-        .from(outbox)
-        .where(eq(outbox.disputeId, disputeId))
-        .orderBy(asc(outbox.id))
-        .all()
-        .map((r) => ({ id: r.id, seq: r.seq, kind: r.kind, status: r.status, payload: JSON.parse(r.payload) }));
+        .select({
+          attempt: deliveryAttempts.attempt,
+          at: deliveryAttempts.at,
+          ok: deliveryAttempts.ok,
+          statusCode: deliveryAttempts.statusCode,
+          error: deliveryAttempts.error,
+          durationMs: deliveryAttempts.durationMs,
+        })
+        .from(deliveryAttempts)
+        .where(eq(deliveryAttempts.outboxId, outboxId))
+        .orderBy(asc(deliveryAttempts.attempt))
+        .all();
+    },
+    async redrive(id, now) {
+      return (
+        db
+          .update(outbox)
+          .set({ status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null })
+          .where(and(eq(outbox.id, id), eq(outbox.status, 'dead')))
+          .run().changes === 1
+      );
     },
     async findIdempotent(caller, key) {
       const row = selectIdempotency.get({ caller, key });

@@ -402,7 +402,10 @@ export const disputeMachine = setup({
       outcome: { end: params.end, at: instantOf(event, context), split: splitAtEnd(context, params.end) },
     })),
     /** Effect for the runtime's outbox: ask the payment provider for a refund (R-REF-1). */
-    requestRefund: (_, _params: { refundId: string; amount: number; currency: string; method: string; destination: Refund['destination']; attempt: number }) => {},
+    requestRefund: (
+      _,
+      _params: { refundId: string; amount: number; currency: string; method: string; instrument: string | null; destination: Refund['destination']; attempt: number },
+    ) => {},
     /** Effect for the runtime's outbox: release held funds to the seller (R-FUND-3, R-APL-3). */
     releaseFunds: (_, _params: { amount: number; currency: string; sellerId: string }) => {},
   },
@@ -739,6 +742,7 @@ function refundEffect(context: DisputeContext) {
     amount: refund.amount,
     currency: context.order.currency,
     method: context.order.paymentMethod,
+    instrument: context.order.paymentInstrument,
     destination: refund.destination,
     attempt: refund.attempt,
   };

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { parsePolicy, type Policy } from '../machines/index.ts';
 import { parseKeyRing } from './http/tokens.ts';
+import { WebhookSubscribers, type WebhookSubscriber } from './webhooks.ts';
+import { dirname, join } from 'node:path';
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
@@ -26,6 +28,13 @@ const Env = z.object({
     .default('{}')
     .describe('JSON overrides of the buyer-protection policy, e.g. {"appeal":{"maxAppeals":0}}'),
   ARBITER_IDEMPOTENCY_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(24).describe('how long idempotency keys are kept (at least 24 h)'),
+  ARBITER_WEBHOOKS: z
+    .string()
+    .default('[]')
+    .describe('webhook subscribers, JSON: [{"id":"shop","url":"http://127.0.0.1:9000/hooks","secret":"16+ characters"}]'),
+  ARBITER_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8).describe('attempts before an effect is dead-lettered'),
+  ARBITER_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(1000).describe('first retry delay; doubles per attempt up to 5 minutes'),
+  ARBITER_EVIDENCE_DIR: z.string().min(1).optional().describe('where evidence files are stored (default: evidence/ beside the database)'),
   ARBITER_SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('longest sleep of the deadline scheduler'),
 });
 
@@ -42,6 +51,10 @@ export interface Config {
   policy: Policy;
   schedulerPollMs: number;
   idempotencyHours: number;
+  webhooks: WebhookSubscriber[];
+  outboxMaxAttempts: number;
+  outboxBackoffMs: number;
+  evidenceDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +67,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  let webhooks: WebhookSubscriber[];
+  try {
+    webhooks = WebhookSubscribers.parse(JSON.parse(e.ARBITER_WEBHOOKS));
+  } catch (error) {
+    const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || '(list)'}: ${i.message}`).join('; ') : String(error);
+    throw new ConfigError(`invalid configuration:\n  ARBITER_WEBHOOKS: ${detail}`);
+  }
   let policy: Policy;
   try {
     policy = parsePolicy(JSON.parse(e.ARBITER_POLICY));
@@ -84,5 +104,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     policy,
     schedulerPollMs: e.ARBITER_SCHEDULER_POLL_MS,
     idempotencyHours: e.ARBITER_IDEMPOTENCY_HOURS,
+    webhooks,
+    outboxMaxAttempts: e.ARBITER_OUTBOX_MAX_ATTEMPTS,
+    outboxBackoffMs: e.ARBITER_OUTBOX_BACKOFF_MS,
+    evidenceDir: e.ARBITER_EVIDENCE_DIR ?? join(dirname(e.ARBITER_DB), 'evidence'),
   });
 }

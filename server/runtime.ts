@@ -103,6 +103,8 @@ export interface Committed {
 
 export interface RuntimeOptions {
   store: DisputeStore;
+  /** Webhook subscribers' ids: every step fans out one delivery per subscriber (its own channel). */
+  webhookSubscribers?: readonly string[];
   clock: Clock;
   /** The policy in force now; each dispute freezes the one it opened under (R-GEN-2). */
   policy: Policy;
@@ -128,8 +130,32 @@ interface Idempotency {
 const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 const callerOf = (by: Actor) => `${by.role}:${by.id}`;
 
-export function createRuntime({ store, clock, policy, newDisputeId = () => `dsp_${randomUUID()}`, maxAttempts = 20 }: RuntimeOptions) {
+export function createRuntime({ store, clock, policy, webhookSubscribers = [], newDisputeId = () => `dsp_${randomUUID()}`, maxAttempts = 20 }: RuntimeOptions) {
   const listeners = new Set<(committed: Committed) => void>();
+
+  /** Adds the webhook deliveries of a step to its commit (same transaction as the step). */
+  function withNotifications(commit: StepCommit, record: DisputeIdentity, snapshot: DisputeSnapshot, wasEnded: boolean): StepCommit {
+    if (webhookSubscribers.length === 0) return commit;
+    const events: { type: string; seq: number; data: Record<string, unknown> }[] = commit.history.map((row) => ({
+      type: row.seq === 1 ? 'dispute.created' : 'dispute.updated',
+      seq: row.seq,
+      data: { event: row.type, actor: { role: row.actorRole, id: row.actorId }, fromState: row.fromState, toState: row.toState, at: row.at },
+    }));
+    if (commit.ended && !wasEnded) {
+      events.push({ type: 'dispute.resolved', seq: commit.version, data: { outcome: snapshot.context.outcome } });
+    }
+    const common = { disputeId: record.id, orderId: record.orderId, itemId: record.itemId, version: commit.version, state: commit.state, amounts: snapshot.context.funds };
+    const deliveries = events.flatMap((event) =>
+      webhookSubscribers.map((subscriber) => ({
+        seq: event.seq,
+        kind: event.type,
+        channel: `webhook:${subscriber}`,
+        deliveryId: `whd_${randomUUID()}`,
+        payload: { type: event.type, createdAt: commit.updatedAt, data: { ...common, seq: event.seq, ...event.data } },
+      })),
+    );
+    return { ...commit, outbox: [...commit.outbox, ...deliveries] };
+  }
 
   function notify(commit: StepCommit, record: Pick<DisputeRecord, 'id' | 'orderId' | 'itemId' | 'buyerId' | 'sellerId' | 'openedAt'>, snapshot: DisputeSnapshot) {
     const view = toView(record, snapshot, commit.version, commit.updatedAt);
@@ -171,13 +197,15 @@ export function createRuntime({ store, clock, policy, newDisputeId = () => `dsp_
       if (repeat) return repeat;
       const computed = await attempt(idempotency);
       if ('ok' in computed) return computed;
-      const { result, record } = computed;
+      const { record } = computed;
+      let { result } = computed;
       if (!result.ok) {
         if ('problems' in result) {
           return { ok: false, error: { kind: 'ineligible', message: result.problems.map((p) => p.message).join('; '), problems: result.problems } };
         }
         return { ok: false, error: { kind: 'rejected', rejection: result.rejection } };
       }
+      result = { ...result, commit: withNotifications(result.commit, record, result.snapshot, 'ended' in record ? Boolean(record.ended) : false) };
       const [outcome] = await store.commit([result.commit]);
       if (outcome?.ok) {
         notify(result.commit, record, result.snapshot);
@@ -270,9 +298,10 @@ export function createRuntime({ store, clock, policy, newDisputeId = () => `dsp_
           if (stale.length > 0) await store.discardDeadlines(disputeId, stale.map((row) => row.name));
           return 0;
         }
-        const [outcome] = await store.commit([step.commit]);
+        const commit = withNotifications(step.commit, record, step.snapshot, record.ended);
+        const [outcome] = await store.commit([commit]);
         if (outcome?.ok) {
-          notify(step.commit, record, step.snapshot);
+          notify(commit, record, step.snapshot);
           return step.fired;
         }
       }

@@ -23,7 +23,7 @@ export async function startService(config: Readonly<Config>): Promise<Service> {
   const store = openSqliteStore({ path: config.dbPath, durability: config.durability });
   const controllableClock = config.clock === 'controllable' ? await createControllableClock(store) : undefined;
   const clock = controllableClock ?? systemClock;
-  const runtime = createRuntime({ store, clock, policy: config.policy });
+  const runtime = createRuntime({ store, clock, policy: config.policy, webhookSubscribers: config.webhooks.map((w) => w.id) });
   const scheduler = createScheduler({ store, runtime, clock, pollMs: config.schedulerPollMs });
   // A step may arm a deadline earlier than the scheduler's next look.
   runtime.subscribe(({ commit }) => {

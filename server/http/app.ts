@@ -30,6 +30,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Who may read /metrics: anyone, only loopback callers, or authenticated support/admin. */
   metricsAccess: 'public' | 'loopback' | 'authenticated';
+  /** Runs what the moved clock made due beyond deadlines (provider reports, deliveries). */
+  afterClockMoved?: () => Promise<void>;
   /** Largest JSON body accepted, in bytes. */
   maxBodyBytes?: number;
   log?: (line: string) => void;
@@ -385,6 +387,7 @@ export function createApp(deps: AppDeps) {
       }
       const now = await controllable.advance(ms);
       const fired = await service.scheduler.tick();
+      await deps.afterClockMoved?.();
       return c.json({ now, offsetMs: controllable.offsetMs, deadlinesFired: fired });
     });
 

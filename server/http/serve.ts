@@ -8,18 +8,34 @@ import { serve } from '@hono/node-server';
 import type { Service } from '../service.ts';
 import { createApp } from './app.ts';
 import { createMetrics } from './metrics.ts';
+import { startEffects, type Effects } from '../effects.ts';
 import type { KeyRing } from './tokens.ts';
 
 export interface RunningServer {
   url: string;
   port: number;
   app: ReturnType<typeof createApp>;
+  effects: Effects;
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startHttp(service: Service, keys: KeyRing, options: { log?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function startHttp(service: Service, keys: KeyRing, options: { log?: (line: string) => void; effectsPollMs?: number } = {}): Promise<RunningServer> {
   const { config } = service;
-  const app = createApp({ service, keys, mode: config.mode, metrics: createMetrics(), metricsAccess: config.metricsAccess, ...(options.log ? { log: options.log } : {}) });
+  // The app reports provider outcomes through itself, so the effects start after it.
+  const wired: { effects?: Effects } = {};
+  const app = createApp({
+    service,
+    keys,
+    mode: config.mode,
+    metrics: createMetrics(),
+    metricsAccess: config.metricsAccess,
+    afterClockMoved: async () => {
+      await wired.effects?.runDue();
+    },
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const effects = startEffects(service, app, keys, options.effectsPollMs ? { pollMs: options.effectsPollMs } : {});
+  wired.effects = effects;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server;
     s.once('error', reject);
@@ -31,6 +47,7 @@ export async function startHttp(service: Service, keys: KeyRing, options: { log?
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     app,
+    effects,
     close(graceMs = 5000) {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -39,7 +56,9 @@ export async function startHttp(service: Service, keys: KeyRing, options: { log?
           resolve();
         });
         server.closeIdleConnections();
-      }).then(() => service.stop());
+      })
+        .then(() => effects.stop())
+        .then(() => service.stop());
       return closing;
     },
   };
