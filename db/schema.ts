@@ -156,7 +156,10 @@ export const deliveryAttempts = sqliteTable(
   (t) => [primaryKey({ columns: [t.outboxId, t.attempt] })],
 );
 
-/** Evidence files (R-EVID-*): metadata here, bytes in the evidence storage under `storageKey`. */
+/**
+ * Evidence files (R-EVID-*): immutable metadata here, bytes in the evidence storage under
+ * `storageKey`. Whether a file is hidden is the dispute's business (`hiddenEvidenceIds`).
+ */
 export const evidence = sqliteTable(
   'evidence',
   {
@@ -172,8 +175,6 @@ export const evidence = sqliteTable(
     /** The client's file name, for display only: never used to store or find the bytes. */
     displayName: text('display_name'),
     storageKey: text('storage_key').notNull(),
-    hiddenAt: text('hidden_at'),
-    hiddenBy: text('hidden_by'),
   },
   (t) => [index('evidence_dispute').on(t.disputeId, t.uploadedAt)],
 );

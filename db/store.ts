@@ -1,6 +1,6 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { DisputeInput, OrderItemFacts } from '../machines/index.ts';
-import { clockState, deadlines, deliveryAttempts, disputeEvents, disputes, idempotencyKeys, orderItems, orders, outbox } from './schema.ts';
+import { clockState, deadlines, deliveryAttempts, disputeEvents, disputes, evidence as evidenceTable, idempotencyKeys, orderItems, orders, outbox } from './schema.ts';
 import { openDatabase, type Db, type OpenOptions } from './sqlite.ts';
 
 /**
@@ -94,6 +94,20 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
+export interface EvidenceRecord {
+  id: string;
+  disputeId: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  kind: 'image' | 'video';
+  uploaderRole: string;
+  uploaderId: string;
+  uploadedAt: string;
+  displayName: string | null;
+  storageKey: string;
+}
+
 /** Everything one step writes, computed purely beforehand; committed all or nothing. */
 export interface StepCommit {
   disputeId: string;
@@ -113,6 +127,8 @@ export interface StepCommit {
   disarmDeadlines: string[];
   outbox: OutboxEntry[];
   idempotency?: Omit<IdempotencyRecord, 'createdAt'>;
+  /** Evidence metadata recorded by this step (its bytes are stored before the commit). */
+  evidence?: EvidenceRecord[];
 }
 
 /**
@@ -188,6 +204,10 @@ export interface DisputeStore {
   getOrderItemFacts(orderId: string, itemId: string): Promise<OrderItemFacts | undefined>;
   /** Queue depths for metrics, read at scrape time. */
   stats(now: string): Promise<{ disputesOpen: number; agentQueue: number; deadlinesDue: number; outboxPending: number }>;
+  listEvidence(disputeId: string): Promise<EvidenceRecord[]>;
+  getEvidence(disputeId: string, evidenceId: string): Promise<EvidenceRecord | undefined>;
+  /** The dispute whose return travels under this tracking number (R-RET-2 carrier callbacks). */
+  findDisputeByReturnTracking(trackingNumber: string): Promise<DisputeRecord | undefined>;
   getClockOffset(): Promise<number>;
   setClockOffset(offsetMs: number): Promise<void>;
   close(): Promise<void>;
@@ -401,6 +421,7 @@ export function createSqliteStore(db: Db): DisputeStore {
     }
     for (const name of step.disarmDeadlines) deleteDeadline.run({ disputeId: step.disputeId, name });
     for (const d of step.armDeadlines) upsertDeadline.run({ ...d, disputeId: step.disputeId });
+    for (const file of step.evidence ?? []) db.insert(evidenceTable).values(file).run();
     for (const effect of step.outbox) {
       insertOutbox.run({
         disputeId: step.disputeId,
@@ -603,6 +624,20 @@ export function createSqliteStore(db: Db): DisputeStore {
         deadlinesDue: one('select count(*) n from deadlines where due_at <= ?', now),
         outboxPending: one("select count(*) n from outbox where status = 'pending'"),
       };
+    },
+    async listEvidence(disputeId) {
+      return db.select().from(evidenceTable).where(eq(evidenceTable.disputeId, disputeId)).orderBy(asc(evidenceTable.uploadedAt), asc(evidenceTable.id)).all();
+    },
+    async getEvidence(disputeId, evidenceId) {
+      return db.select().from(evidenceTable).where(and(eq(evidenceTable.disputeId, disputeId), eq(evidenceTable.id, evidenceId))).get();
+    },
+    async findDisputeByReturnTracking(trackingNumber) {
+      const row = db
+        .select()
+        .from(disputes)
+        .where(sql`json_extract(${disputes.snapshot}, '$.context.returnShipment.trackingNumber') = ${trackingNumber}`)
+        .get();
+      return row && toRecord(row);
     },
     async getClockOffset() {
       return db.select().from(clockState).where(eq(clockState.id, 1)).get()?.offsetMs ?? 0;

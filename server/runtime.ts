@@ -22,7 +22,7 @@ import {
   type Rejection,
   UnsupportedMachineVersion,
 } from '../machines/index.ts';
-import type { DisputeRecord, DisputeStore, HistoryRow, StepCommit } from '../db/store.ts';
+import type { DisputeRecord, DisputeStore, EvidenceRecord, HistoryRow, StepCommit } from '../db/store.ts';
 import type { Clock } from './clock.ts';
 import { advanceStep, eventStep, openStep, restore, type StepResult } from './step.ts';
 
@@ -115,6 +115,8 @@ export interface RuntimeOptions {
 
 export interface WriteOptions {
   idempotencyKey?: string | undefined;
+  /** Evidence metadata to record in the same transaction as the step (its bytes already stored). */
+  evidence?: EvidenceRecord | undefined;
   /** `If-Match`: the version the caller last saw; a different current version answers 412. */
   ifMatch?: number | undefined;
 }
@@ -206,6 +208,7 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
         return { ok: false, error: { kind: 'rejected', rejection: result.rejection } };
       }
       result = { ...result, commit: withNotifications(result.commit, record, result.snapshot, 'ended' in record ? Boolean(record.ended) : false) };
+      if (options.evidence) result.commit.evidence = [options.evidence];
       const [outcome] = await store.commit([result.commit]);
       if (outcome?.ok) {
         notify(result.commit, record, result.snapshot);

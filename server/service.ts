@@ -7,6 +7,7 @@ import { createControllableClock, systemClock, type Clock, type ControllableCloc
 import type { Config } from './config.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
+import { localDiskStorage, type EvidenceStorage } from './evidence.ts';
 
 export interface Service {
   config: Readonly<Config>;
@@ -16,6 +17,8 @@ export interface Service {
   controllableClock: ControllableClock | undefined;
   runtime: Runtime;
   scheduler: Scheduler;
+  /** Where evidence bytes live (local disk by default; an object store can implement it). */
+  evidence: EvidenceStorage;
   stop(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function startService(config: Readonly<Config>): Promise<Service> {
     controllableClock,
     runtime,
     scheduler,
+    evidence: localDiskStorage(config.evidenceDir),
     stop() {
       stopping ??= (async () => {
         clearInterval(purgeTimer);

@@ -20,9 +20,7 @@ CREATE TABLE `evidence` (
 	`uploader_id` text NOT NULL,
 	`uploaded_at` text NOT NULL,
 	`display_name` text,
-	`storage_key` text NOT NULL,
-	`hidden_at` text,
-	`hidden_by` text
+	`storage_key` text NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `evidence_dispute` ON `evidence` (`dispute_id`,`uploaded_at`);--> statement-breakpoint

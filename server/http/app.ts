@@ -20,6 +20,7 @@ import { authenticate, CSRF_COOKIE, csrfTokenFor, machineActor, requireRole, SES
 import type { Metrics } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { HttpProblem, problemResponse, problemTypes, type FieldError, type ProblemType } from './problems.ts';
+import { acceptedEvidence, displayName, sha256Of, sniffMediaType, storageKeyOf } from '../evidence.ts';
 import { ClockAdvanceBody, ListQuery, MessageBody, OpenDisputeBody, OrderBody, SessionBody } from './schemas.ts';
 import { verifyToken, type KeyRing, type Principal } from './tokens.ts';
 
@@ -364,6 +365,125 @@ export function createApp(deps: AppDeps) {
           };
         }),
       });
+    })
+
+    // ---- evidence (R-EVID-*) ----
+    .post('/disputes/:id/evidence', auth, async (c) => {
+      const id = c.req.param('id');
+      const { snapshot } = await visible(c, id);
+      const principal = c.get('principal');
+      const actor = machineActor(principal);
+      if (!actor || !eventCatalog['evidence.add'].roles.includes(actor.role)) throw new HttpProblem('forbidden', `evidence is added by buyers, sellers and agents, not by ${principal.role}`);
+      const caps = snapshot.context.policy.evidence;
+      const limit = Math.max(caps.imageMaxBytes, caps.videoMaxBytes);
+      const declared = Number(c.req.header('content-length') ?? 0);
+      if (declared > limit + 64 * 1024) throw new HttpProblem('payload-too-large', `the upload is ${declared} bytes; videos may be ${caps.videoMaxBytes}, images ${caps.imageMaxBytes}`);
+      if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw new HttpProblem('unsupported-media-type', 'upload evidence as multipart/form-data with the file in the field "file"');
+      const form = await c.req.parseBody();
+      const file = form.file;
+      if (!(file instanceof File)) throw new HttpProblem('invalid-request', 'the form needs a file in the field "file"', { errors: [{ field: 'file', message: 'missing file' }] });
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const sniffed = sniffMediaType(bytes);
+      if (!sniffed) throw new HttpProblem('unsupported-media-type', `the file is not an accepted type, whatever its name or declared type; accepted: ${acceptedEvidence}`);
+      const cap = sniffed.kind === 'image' ? caps.imageMaxBytes : caps.videoMaxBytes;
+      if (bytes.length > cap) throw new HttpProblem('payload-too-large', `${sniffed.kind}s may be at most ${cap} bytes (R-EVID-${sniffed.kind === 'image' ? 1 : 2}); this one is ${bytes.length}`);
+      const sha256 = sha256Of(bytes);
+      const evidenceId = `ev_${randomUUID()}`;
+      await service.evidence.put(storageKeyOf(sha256), bytes); // durable before the step that records it commits
+      const record = {
+        id: evidenceId,
+        disputeId: id,
+        sha256,
+        size: bytes.length,
+        mediaType: sniffed.mediaType,
+        kind: sniffed.kind,
+        uploaderRole: actor.role,
+        uploaderId: actor.id,
+        uploadedAt: clock.now(),
+        displayName: displayName(file.name),
+        storageKey: storageKeyOf(sha256),
+      };
+      const result = await runtime.send(id, { type: 'evidence.add', evidenceId }, actor, { idempotencyKey: idempotencyKeyOf(c), evidence: record });
+      if (!result.ok) {
+        if (result.error.kind === 'rejected' && result.error.rejection.kind === 'not_accepted') {
+          throw new HttpProblem('event-not-accepted', `the dispute no longer takes evidence: ${result.error.rejection.message}`, { acceptedEvents: result.error.rejection.accepted });
+        }
+        throw problemFor(result.error, 'evidence.add');
+      }
+      const { storageKey: _key, ...shown } = record;
+      return c.json({ evidence: { ...shown, hidden: false }, dispute: result.dispute }, 201);
+    })
+    .get('/disputes/:id/evidence', auth, async (c) => {
+      const { record, snapshot } = await visible(c, c.req.param('id'));
+      const principal = c.get('principal');
+      const mayIncludeHidden = ['agent', 'support', 'admin'].includes(principal.role) && c.req.query('includeHidden') === 'true';
+      const hidden = new Set(snapshot.context.hiddenEvidenceIds);
+      const items = (await store.listEvidence(record.id))
+        .map(({ storageKey: _key, ...e }) => ({ ...e, hidden: hidden.has(e.id) }))
+        .filter((e) => mayIncludeHidden || !e.hidden);
+      return c.json({ items });
+    })
+    .get('/disputes/:id/evidence/:evidenceId', auth, async (c) => {
+      const { record, snapshot } = await visible(c, c.req.param('id'));
+      const principal = c.get('principal');
+      const found = await store.getEvidence(record.id, c.req.param('evidenceId'));
+      const hidden = found !== undefined && snapshot.context.hiddenEvidenceIds.includes(found.id);
+      if (!found || (hidden && !['agent', 'support', 'admin'].includes(principal.role))) throw new HttpProblem('not-found', `no evidence ${c.req.param('evidenceId')} on dispute ${record.id}`);
+      const bytes = await service.evidence.get(found.storageKey);
+      if (!bytes) throw new Error(`evidence ${found.id} is recorded but its bytes are missing from storage`);
+      const extension = sniffMediaType(bytes)?.extension ?? 'bin';
+      return c.body(new Uint8Array(bytes), 200, {
+        'Content-Type': found.mediaType,
+        'Content-Disposition': `attachment; filename="${found.id}.${extension}"`,
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'",
+        ETag: `"${found.sha256}"`,
+      });
+    })
+    .post('/disputes/:id/evidence/:evidenceId/hide', auth, async (c) => {
+      const id = c.req.param('id');
+      await visible(c, id);
+      const principal = c.get('principal');
+      const found = await store.getEvidence(id, c.req.param('evidenceId'));
+      if (!found) throw new HttpProblem('not-found', `no evidence ${c.req.param('evidenceId')} on dispute ${id}`);
+      if (principal.role !== 'agent' && found.uploaderId !== principal.sub) throw new HttpProblem('forbidden', 'parties hide only the evidence they uploaded; agents hide any');
+      return sendEvent(c, id, { type: 'evidence.hide', evidenceId: found.id });
+    })
+
+    // ---- effects: the delivery log, dead letters, carrier callbacks ----
+    .get('/disputes/:id/deliveries', auth, async (c) => {
+      requireRole(c, ['support', 'admin', 'system'], 'the delivery log');
+      const { record } = await visible(c, c.req.param('id'));
+      const rows = await store.listOutbox({ disputeId: record.id, limit: 1000 });
+      const items = await Promise.all(rows.map(async (row) => ({ ...row, log: await store.deliveryAttempts(row.id) })));
+      return c.json({ items });
+    })
+    .get('/admin/outbox', auth, async (c) => {
+      requireRole(c, ['admin', 'support'], 'the outbox');
+      const query = parseWith(z.strictObject({ status: z.enum(['pending', 'done', 'dead']).optional(), dispute: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }), c.req.query());
+      const rows = await store.listOutbox({ status: query.status, disputeId: query.dispute, limit: query.limit });
+      return c.json({ items: await Promise.all(rows.map(async (row) => ({ ...row, log: await store.deliveryAttempts(row.id) }))) });
+    })
+    .post('/admin/outbox/:outboxId/redrive', auth, async (c) => {
+      requireRole(c, ['admin'], 're-driving dead effects');
+      const id = Number(c.req.param('outboxId'));
+      const row = Number.isInteger(id) ? await store.getOutboxRow(id) : undefined;
+      if (!row) throw new HttpProblem('not-found', `no outbox row ${c.req.param('outboxId')}`);
+      if (!(await store.redrive(id, clock.now()))) throw new HttpProblem('event-not-accepted', `outbox row ${id} is ${row.status}; only dead rows are re-driven`);
+      await deps.afterClockMoved?.();
+      return c.json(await store.getOutboxRow(id));
+    })
+    .post('/carrier/returns', auth, async (c) => {
+      const principal = requireRole(c, ['system'], 'carrier callbacks');
+      const body = parseWith(
+        z.strictObject({ trackingNumber: z.string().trim().min(1).max(100), status: z.enum(['delivered']), carrier: z.string().trim().min(1).max(100).optional() }),
+        await readJson(c, maxBodyBytes),
+      );
+      const record = await store.findDisputeByReturnTracking(body.trackingNumber);
+      if (!record) throw new HttpProblem('not-found', `no return travels under tracking number ${body.trackingNumber}`);
+      const result = await runtime.send(record.id, { type: 'return.delivered' }, { role: 'system', id: principal.sub }, { idempotencyKey: idempotencyKeyOf(c) });
+      if (!result.ok) throw problemFor(result.error, 'return.delivered');
+      return c.json(result.dispute);
     })
 
     // ---- the machine ----

@@ -19,6 +19,10 @@ interface RouteDoc {
   tag: string;
   auth: boolean;
   body?: string;
+  /** A multipart/form-data upload with a `file` field. */
+  upload?: boolean;
+  /** An inline JSON schema for the body. */
+  jsonBody?: Record<string, unknown>;
   query?: z.ZodObject;
   headers?: ('If-Match' | 'Idempotency-Key' | 'X-CSRF-Token')[];
   ok: { status: number; description: string; schema?: string; json?: Record<string, unknown>; content?: string };
@@ -80,6 +84,29 @@ export const routeDocs: RouteDoc[] = [
     method: 'get', path: '/agent/queue', tag: 'Agents', auth: true, summary: 'Escalated and appealed disputes, the earliest decision due first',
     ok: { status: 200, description: 'The queue', json: { type: 'object', properties: { items: { type: 'array', items: { allOf: [ref('Dispute'), { type: 'object', properties: { decisionDueAt: { type: ['string', 'null'] }, overdue: { type: 'boolean' }, assignedAgent: { type: ['string', 'null'] } } }] } } } } }, errors: [401, 403],
   },
+  {
+    method: 'post', path: '/disputes/{id}/evidence', tag: 'Evidence', auth: true, upload: true, headers: ['Idempotency-Key', 'X-CSRF-Token'], summary: 'Upload evidence (buyer, seller, agent)',
+    description: 'R-EVID-1/2: images (jpg, png, gif, bmp; 2 MB by default) and videos (mp4, mov, webm, avi; 50 MB), recognised by their bytes, not their name or declared type. Stored with its sha256; the file name is kept for display only.',
+    ok: { status: 201, description: 'Stored and recorded on the dispute', json: { type: 'object' } }, errors: [401, 403, 404, 409, 413, 415, 422],
+  },
+  { method: 'get', path: '/disputes/{id}/evidence', tag: 'Evidence', auth: true, summary: 'The evidence on the case (agents and support may add ?includeHidden=true)', ok: { status: 200, description: 'Evidence metadata', json: { type: 'object' } }, errors: [401, 404] },
+  { method: 'get', path: '/disputes/{id}/evidence/{evidenceId}', tag: 'Evidence', auth: true, summary: 'Download one evidence file', ok: { status: 200, description: 'The bytes, with their sniffed media type', content: 'application/octet-stream' }, errors: [401, 404] },
+  {
+    method: 'post', path: '/disputes/{id}/evidence/{evidenceId}/hide', tag: 'Evidence', auth: true, headers: ['X-CSRF-Token'], summary: 'Hide evidence from the case (R-EVID-3: kept in the history, never destroyed)',
+    ok: { status: 200, description: 'Hidden; the dispute after it', schema: 'Dispute' }, errors: [401, 403, 404, 409],
+  },
+  {
+    method: 'get', path: '/disputes/{id}/deliveries', tag: 'Effects', auth: true, summary: 'The delivery log: every effect of the dispute (refunds, releases, webhooks) with each attempt',
+    ok: { status: 200, description: 'Outbox rows with their attempts', json: { type: 'object' } }, errors: [401, 403, 404],
+  },
+  { method: 'get', path: '/admin/outbox', tag: 'Effects', auth: true, summary: 'Effects by status, e.g. ?status=dead (admin, support)', ok: { status: 200, description: 'Outbox rows with their attempts', json: { type: 'object' } }, errors: [401, 403, 422] },
+  { method: 'post', path: '/admin/outbox/{outboxId}/redrive', tag: 'Effects', auth: true, summary: 'Send a dead effect again (admin)', ok: { status: 200, description: 'Pending again, attempts reset', json: { type: 'object' } }, errors: [401, 403, 404, 409] },
+  {
+    method: 'post', path: '/carrier/returns', tag: 'Effects', auth: true, summary: 'Carrier callback: a return shipment was delivered (system)',
+    jsonBody: { type: 'object', required: ['trackingNumber', 'status'], additionalProperties: false, properties: { trackingNumber: { type: 'string' }, status: { const: 'delivered' }, carrier: { type: 'string' } } },
+    headers: ['Idempotency-Key'],
+    ok: { status: 200, description: 'The dispute after return.delivered (R-RET-2)', schema: 'Dispute' }, errors: [401, 403, 404, 409, 422],
+  },
   { method: 'get', path: '/machines/dispute', tag: 'Machine', auth: false, summary: 'The statechart as data: states, transitions with guards and actions, deadlines', ok: { status: 200, description: 'The machine', json: { type: 'object' } }, errors: [] },
   { method: 'get', path: '/admin/clock', tag: 'Admin', auth: true, summary: 'The service clock (admin)', ok: { status: 200, description: 'Now', json: { type: 'object' } }, errors: [401, 403] },
   {
@@ -137,6 +164,10 @@ export function buildOpenApiDocument() {
       ...(route.auth ? {} : { security: [] }),
       parameters: [...pathParams, ...(route.query ? queryParams(route.query) : []), ...(route.headers ?? []).map((h) => headerParams[h])],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.body) } } } } : {}),
+      ...(route.jsonBody ? { requestBody: { required: true, content: { 'application/json': { schema: route.jsonBody } } } } : {}),
+      ...(route.upload
+        ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } } } } } }
+        : {}),
       responses,
     };
   }
@@ -150,7 +181,7 @@ export function buildOpenApiDocument() {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: ['Disputes', 'Orders', 'Agents', 'Machine', 'Sessions', 'Admin', 'Service'].map((name) => ({ name })),
+    tags: ['Disputes', 'Evidence', 'Orders', 'Agents', 'Effects', 'Machine', 'Sessions', 'Admin', 'Service'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, session: { type: 'apiKey', in: 'cookie', name: 'arbiter_session' } },
