@@ -377,13 +377,14 @@ export function createSqliteStore(db: Db): DisputeStore {
        and not exists (select 1 from outbox e where e.dispute_id = o.dispute_id and e.channel = o.channel and e.status = 'pending' and e.id < o.id)
      order by o.id limit ?`,
   );
-  const insertAttempt = db
-    .insert(deliveryAttempts)
-    .values({ outboxId: p('outboxId'), attempt: p('attempt'), at: p('at'), ok: p('ok'), statusCode: p('statusCode'), error: p('error'), durationMs: p('durationMs') })
-    .prepare();
+  // Log numbers keep growing across re-drives; `outbox.attempts` counts since the last one.
+  const insertAttempt = db.$client.prepare(
+    `insert into delivery_attempts (outbox_id, attempt, at, ok, status_code, error, duration_ms)
+     values (@outboxId, (select coalesce(max(attempt), 0) + 1 from delivery_attempts where outbox_id = @outboxId), @at, @ok, @statusCode, @error, @durationMs)`,
+  );
   const recordAttemptTx = db.$client.transaction(
     (id: number, attempt: DeliveryAttempt, next: { status: 'pending' | 'done' | 'dead'; nextAttemptAt: string; error: string | null }) => {
-      insertAttempt.run({ outboxId: id, ...attempt });
+      insertAttempt.run({ outboxId: id, at: attempt.at, ok: attempt.ok ? 1 : 0, statusCode: attempt.statusCode, error: attempt.error, durationMs: attempt.durationMs });
       db.update(outbox)
         .set({ status: next.status, attempts: attempt.attempt, nextAttemptAt: next.nextAttemptAt, lastError: next.error, doneAt: next.status === 'done' ? attempt.at : null })
         .where(eq(outbox.id, id))

@@ -69,8 +69,18 @@ export function createDispatcher({
     if (status === 'dead') onDead({ ...row, attempts: n, lastError: error });
   }
 
-  /** Attempts every row due now (head of line per dispute and channel); returns how many. */
-  async function tick(): Promise<number> {
+  let ticking: Promise<number> = Promise.resolve(0);
+
+  /**
+   * Attempts every row due now (head of line per dispute and channel); returns how many. Ticks
+   * never overlap in a process: a row is attempted by one of them at a time.
+   */
+  function tick(): Promise<number> {
+    ticking = ticking.then(drain, drain);
+    return ticking;
+  }
+
+  async function drain(): Promise<number> {
     let attempted = 0;
     for (;;) {
       const heads = await store.outboxHeads(clock.now(), concurrency);

@@ -26,11 +26,11 @@ export function startEffects(service: Service, app: Hono<any>, keys: KeyRing, op
     dbPath: config.dbPath,
     clock,
     settlement: config.policy.settlement,
-    async report(disputeId, event) {
+    async report(disputeId, event, reportId) {
       const token = mintToken(keys, { role: 'system', sub: 'payments' }, 300);
       const response = await app.request(`/disputes/${encodeURIComponent(disputeId)}/events`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `provider:${String(event.type)}:${String(event.refundId)}` },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `provider:${reportId}` },
         body: JSON.stringify(event),
       });
       if (response.ok) return true;

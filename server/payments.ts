@@ -76,7 +76,7 @@ export function paymentsHandler(provider: PaymentProvider): Handler {
 }
 
 /** Reports a provider outcome through the API; `true` once the service took it (or refused it for good). */
-export type Reporter = (disputeId: string, event: Record<string, unknown>) => Promise<boolean>;
+export type Reporter = (disputeId: string, event: Record<string, unknown>, reportId: string) => Promise<boolean>;
 
 export const testInstruments = {
   tok_card_expired: 'fails on the original method (card expired); the retry to the account behind it settles',
@@ -157,7 +157,7 @@ export function createSimulatedProvider(options: { dbPath: string; clock: Clock;
       for (const row of due.all(now) as { idempotency_key: string; dispute_id: string; refund_id: string; outcome: string; failure: string | null }[]) {
         const event =
           row.outcome === 'settle' ? { type: 'refund.settled', refundId: row.refund_id } : { type: 'refund.failed', refundId: row.refund_id, reason: row.failure };
-        if (await report(row.dispute_id, event)) {
+        if (await report(row.dispute_id, event, row.idempotency_key)) {
           markReported.run(now, row.idempotency_key);
           reported += 1;
         }

@@ -8,6 +8,8 @@ import { openSqliteStore } from '../db/store.ts';
 import { verifyStore } from '../server/verify.ts';
 import { spawnTs } from './support/processes.ts';
 import { DAY_MS, tempDir } from './support/service.ts';
+import { startReceiver } from './support/receiver.ts';
+import { mintToken, parseKeyRing } from '../server/http/tokens.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -117,6 +119,68 @@ describe('two processes on one database file', () => {
       expect(await verifyStore(store)).toEqual({ checked: 1, divergences: [] });
     } finally {
       await store.close();
+    }
+  }, 90_000);
+});
+
+describe('effects across a crash', () => {
+  it('a SIGKILL between commit and delivery still delivers every webhook; the receiver sees each once by delivery id', async () => {
+    const secret = 'receiver-secret-0123456789';
+    const receiver = await startReceiver(secret);
+    let hang = true;
+    receiver.answer = async (delivery) => {
+      if (hang && delivery.event === 'dispute.updated') await new Promise((r) => setTimeout(r, 4000)); // the service dies meanwhile
+      return 200;
+    };
+    const keys = 'k1:durability-secret-0123456789abcdefghij';
+    const env = {
+      ARBITER_DB: tmp.dbPath,
+      ARBITER_MODE: 'production',
+      ARBITER_TOKEN_KEYS: keys,
+      ARBITER_CLOCK: 'controllable',
+      PORT: '0',
+      ARBITER_WEBHOOKS: JSON.stringify([{ id: 'shop', url: receiver.url, secret }]),
+      ARBITER_OUTBOX_BACKOFF_MS: '50',
+    };
+    const ring = parseKeyRing(keys);
+    const token = (role: 'system' | 'buyer' | 'seller', sub: string) => mintToken(ring, { role, sub }, 600);
+    try {
+      const first = spawnTs('server/main.ts', [], env);
+      const url = /ready at (\S+)/.exec(await first.waitFor(/^arbiter: ready at /))![1]!;
+      const call = (method: string, path: string, t: string, body: unknown) =>
+        fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const now = Date.now();
+      await call('PUT', '/orders/o-crash', token('system', 'shop'), {
+        buyerId: 'b-1', sellerId: 's-1', currency: 'USD', paymentMethod: 'card',
+        items: [{ itemId: 'i-1', price: 4000, shippedAt: new Date(now - 12 * DAY_MS).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY_MS).toISOString() }],
+      });
+      const opened = await call('POST', '/disputes', token('buyer', 'b-1'), { orderId: 'o-crash', itemId: 'i-1', type: 'refund_only', reason: 'damaged_or_defective', description: 'x', amount: 4000 });
+      const id = ((await opened.json()) as { id: string }).id;
+      const sent = await call('POST', `/disputes/${id}/events`, token('seller', 's-1'), { type: 'seller.counterOffer', amount: 1000 });
+      expect(sent.status).toBe(200); // acknowledged: committed with its delivery in the outbox
+
+      await receiver.waitFor((all) => all.some((d) => d.event === 'dispute.updated'));
+      first.child.kill('SIGKILL'); // mid-delivery: the row is still pending
+      await first.exited;
+      hang = false;
+
+      const second = spawnTs('server/main.ts', [], env);
+      await second.waitFor(/^arbiter: ready at /);
+      await receiver.waitFor((all) => all.filter((d) => d.event === 'dispute.updated').length >= 2);
+      second.child.kill('SIGTERM');
+      await second.exited;
+
+      const mine = receiver.received.filter((d) => d.body.data.disputeId === id);
+      const updated = mine.filter((d) => d.event === 'dispute.updated');
+      expect(updated.length).toBe(2);
+      expect(new Set(updated.map((d) => d.id)).size).toBe(1); // the same delivery, sent again
+      expect(receiver.unique().filter((d) => d.body.data.disputeId === id).map((d) => [d.event, d.body.data.seq])).toEqual([
+        ['dispute.created', 1],
+        ['dispute.updated', 2],
+      ]);
+      expect(mine.every((d) => d.signatureValid)).toBe(true);
+    } finally {
+      await receiver.close();
     }
   }, 90_000);
 });

@@ -2,6 +2,7 @@
 import { startHttp, type RunningServer } from '../../server/http/serve.ts';
 import { mintToken, type HttpRole, type KeyRing } from '../../server/http/tokens.ts';
 import type { Service } from '../../server/service.ts';
+import type { Config } from '../../server/config.ts';
 import { startTestService, tempDir } from './service.ts';
 
 export const testKeys: KeyRing = [
@@ -13,6 +14,8 @@ export interface Api {
   url: string;
   service: Service;
   server: RunningServer;
+  /** The evidence and database folder. */
+  dir: string;
   token(role: HttpRole, sub: string, ttlSeconds?: number): string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON came back
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; headers: Headers; body: any }>;
@@ -21,14 +24,15 @@ export interface Api {
   stop(): Promise<void>;
 }
 
-export async function startApi(options: { keys?: KeyRing; mode?: 'demo' | 'production' } = {}): Promise<Api> {
+export async function startApi(options: { keys?: KeyRing; mode?: 'demo' | 'production'; config?: Partial<Config> } = {}): Promise<Api> {
   const tmp = tempDir('arbiter-api-');
   const keys = options.keys ?? testKeys;
-  const service = await startTestService(tmp.dbPath, { mode: options.mode ?? 'demo' });
+  const service = await startTestService(tmp.dbPath, { mode: options.mode ?? 'demo', ...options.config });
   const logs: string[] = [];
-  const server = await startHttp(service, keys, { log: (line) => logs.push(line) });
+  const server = await startHttp(service, keys, { log: (line) => logs.push(line), effectsPollMs: 50 });
   return {
     url: server.url,
+    dir: tmp.dir,
     logs,
     service,
     server,

@@ -1,0 +1,243 @@
+/**
+ * What leaves the service, exactly once: webhooks to a receiver on 127.0.0.1 (signed, retried,
+ * ordered, dead-lettered and re-driven), refunds and releases through the simulated provider
+ * (including a failed card retried to the account behind it), evidence, carrier callbacks.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type Api } from './support/api.ts';
+import { startReceiver, type Receiver } from './support/receiver.ts';
+
+const SECRET = 'receiver-secret-0123456789';
+const DAY = 86_400_000;
+let api: Api;
+let receiver: Receiver;
+let flaky: Receiver;
+let t: Record<'system' | 'buyer' | 'seller' | 'agent' | 'admin' | 'support', string>;
+
+function order(instrument: string | null = null, extra: Record<string, unknown> = {}) {
+  const now = Date.parse(api.service.clock.now()); // the demo clock moves in these tests
+  return {
+    buyerId: 'buyer-ana',
+    sellerId: 'seller-bolt',
+    currency: 'USD',
+    paymentMethod: 'card',
+    paymentInstrument: instrument,
+    items: [{ itemId: 'item-1', price: 4000, shippingCost: 500, shippedAt: new Date(now - 12 * DAY).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString(), ...extra }],
+  };
+}
+
+async function openOn(orderId: string, instrument: string | null = null, request: Record<string, unknown> = {}) {
+  expect((await api.request('PUT', `/orders/${orderId}`, { token: t.system, body: order(instrument) })).status).toBe(200);
+  const res = await api.request('POST', '/disputes', {
+    token: t.buyer,
+    body: { orderId, itemId: 'item-1', type: 'refund_only', reason: 'damaged_or_defective', description: 'Broken', amount: 4000, includeShipping: true, ...request },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
+const advance = (by: string) => api.request('POST', '/admin/clock/advance', { token: t.admin, body: { by } });
+const get = async (id: string) => (await api.request('GET', `/disputes/${id}`, { token: t.support })).body;
+
+beforeAll(async () => {
+  receiver = await startReceiver(SECRET);
+  flaky = await startReceiver(SECRET);
+  api = await startApi({
+    config: {
+      webhooks: [
+        { id: 'shop', url: receiver.url, secret: SECRET },
+        { id: 'flaky', url: flaky.url, secret: SECRET },
+      ],
+      outboxMaxAttempts: 3,
+      outboxBackoffMs: 20,
+    },
+  });
+  t = {
+    system: api.token('system', 'marketplace'),
+    buyer: api.token('buyer', 'buyer-ana'),
+    seller: api.token('seller', 'seller-bolt'),
+    agent: api.token('agent', 'agent-kim'),
+    admin: api.token('admin', 'admin'),
+    support: api.token('support', 'support-sam'),
+  };
+});
+afterAll(async () => {
+  await api.stop();
+  await receiver.close();
+  await flaky.close();
+});
+
+describe('webhooks', () => {
+  it('every step reaches the subscriber signed, in order per dispute, with a 500 retried', async () => {
+    let failedOnce = false;
+    receiver.answer = (d) => {
+      if (!failedOnce && d.event === 'dispute.updated') {
+        failedOnce = true;
+        return 500;
+      }
+      return 200;
+    };
+    const id = await openOn('o-hooks-1');
+    await api.request('POST', `/disputes/${id}/events`, { token: t.seller, body: { type: 'seller.counterOffer', amount: 2000 } });
+    await api.request('POST', `/disputes/${id}/events`, { token: t.buyer, body: { type: 'buyer.rejectOffer' } });
+    await api.request('POST', `/disputes/${id}/messages`, { token: t.buyer, body: { body: 'please' } });
+    await receiver.waitFor((all) => all.filter((d) => d.body.data.disputeId === id && d.event !== 'x').length >= 5);
+    const mine = receiver.received.filter((d) => d.body.data.disputeId === id);
+    expect(mine.every((d) => d.signatureValid)).toBe(true);
+    const first = mine.find((d) => d.event === 'dispute.updated')!;
+    expect(mine.filter((d) => d.id === first.id)).toHaveLength(2); // answered 500, then retried with the same id
+    const unique = receiver.unique().filter((d) => d.body.data.disputeId === id);
+    expect(unique.map((d) => [d.event, d.body.data.seq])).toEqual([
+      ['dispute.created', 1],
+      ['dispute.updated', 2],
+      ['dispute.updated', 3],
+      ['dispute.updated', 4],
+    ]);
+    expect(unique[1]!.body.data).toMatchObject({ event: 'seller.counterOffer', fromState: 'negotiating.awaitingSellerResponse', toState: 'negotiating.offerPending', actor: { role: 'seller', id: 'seller-bolt' } });
+    // Order held: the retried delivery came before anything later of the same dispute.
+    const arrival = mine.map((d) => d.body.data.seq);
+    expect(arrival).toEqual([...arrival].sort((a, b) => a - b));
+
+    const log = await api.request('GET', `/disputes/${id}/deliveries`, { token: t.support });
+    const retried = log.body.items.find((row: { deliveryId: string }) => row.deliveryId === first.id);
+    expect(retried).toMatchObject({ status: 'done', attempts: 2, channel: 'webhook:shop' });
+    expect(retried.log.map((a: { ok: boolean; statusCode: number }) => [a.ok, a.statusCode])).toEqual([[false, 500], [true, 200]]);
+    expect((await api.request('GET', `/disputes/${id}/deliveries`, { token: t.buyer })).status).toBe(403);
+  });
+
+  it('after the maximum attempts a delivery is dead; an admin re-drives it once the receiver is back', async () => {
+    flaky.answer = () => 503;
+    const id = await openOn('o-hooks-2');
+    let dead: { id: number; deliveryId: string }[] = [];
+    for (let i = 0; i < 200 && dead.length === 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 25));
+      dead = (await api.request('GET', `/admin/outbox?status=dead&dispute=${id}`, { token: t.admin })).body.items;
+    }
+    expect(dead).toHaveLength(1);
+    expect(flaky.received.filter((d) => d.id === dead[0]!.deliveryId)).toHaveLength(3);
+    flaky.answer = () => 200;
+    const redriven = await api.request('POST', `/admin/outbox/${dead[0]!.id}/redrive`, { token: t.admin });
+    expect(redriven.status).toBe(200);
+    await flaky.waitFor((all) => all.filter((d) => d.id === dead[0]!.deliveryId).length === 4);
+    expect((await api.request('POST', `/admin/outbox/${dead[0]!.id}/redrive`, { token: t.admin })).status).toBe(409);
+    expect((await api.request('GET', `/admin/outbox?status=dead`, { token: t.buyer })).status).toBe(403);
+  });
+});
+
+describe('refunds and releases', () => {
+  it('a silent seller: the refund settles through the provider and the dispute resolves, refunded + released = paid', async () => {
+    const id = await openOn('o-pay-1', null, { amount: 3000, includeShipping: false });
+    await advance('6d'); // the seller's window passes: refund of 3000 requested
+    let dispute = await get(id);
+    expect(dispute.state).toBe('resolving.decision.final + resolving.payout.settlement.requested');
+    await advance('30d'); // past any card settlement day
+    dispute = await get(id);
+    expect(dispute.state).toBe('resolved');
+    expect(dispute.amounts).toEqual({ currency: 'USD', paid: 4500, held: 0, refunded: 3000, released: 1500 });
+    expect(dispute.context.outcome.split).toEqual({ refunded: 3000, released: 1500, withPaymentProvider: 0 });
+    const book = api.server.effects.provider.book(id);
+    expect(book.map((b) => [b.kind, b.amount, b.outcome])).toEqual([
+      ['refund', 3000, 'settle'],
+      ['release', 1500, 'settle'],
+    ]);
+    const resolved = receiver.unique().find((d) => d.body.data.disputeId === id && d.event === 'dispute.resolved');
+    expect(resolved?.body.data).toMatchObject({ outcome: { end: 'resolved', split: { refunded: 3000, released: 1500 } } });
+  });
+
+  it('an expired card: the refund fails, is retried to the account behind it, and settles once', async () => {
+    const id = await openOn('o-pay-2', 'tok_card_expired');
+    await advance('6d');
+    await advance('4d'); // the provider reports the failure a business day later: at most 3 calendar days
+    let dispute = await get(id);
+    expect(dispute.state).toContain('settlement.retryingToFallback');
+    expect(dispute.context.refunds[0]).toMatchObject({ destination: 'account_behind_method', attempt: 2, failures: [{ reason: 'card expired' }] });
+    await advance('30d');
+    dispute = await get(id);
+    expect(dispute.amounts).toMatchObject({ paid: 4500, refunded: 4500, released: 0, held: 0 });
+    const book = api.server.effects.provider.book(id);
+    expect(book.map((b) => [b.kind, b.amount, b.outcome])).toEqual([
+      ['refund', 4500, 'fail'],
+      ['refund', 4500, 'settle'],
+    ]);
+    const history = (await api.request('GET', `/disputes/${id}/history`, { token: t.support })).body.items.map((h: { type: string }) => h.type);
+    expect(history.filter((type: string) => type === 'refund.settled')).toHaveLength(1);
+  });
+
+  it('a closed account fails on both destinations and waits for an agent (R-REF-3)', async () => {
+    const id = await openOn('o-pay-3', 'tok_account_closed');
+    await advance('6d');
+    await advance('4d'); // a failure is reported a business day later: at most 3 calendar days
+    await advance('4d');
+    const dispute = await get(id);
+    expect(dispute.state).toContain('settlement.needsAttention');
+    expect(dispute.amounts.refunded).toBe(0);
+  });
+});
+
+describe('returns', () => {
+  it('the carrier reports the return delivered by tracking number; the seller confirms; the refund follows', async () => {
+    const id = await openOn('o-ret-1', null, { type: 'return_and_refund', includeShipping: false });
+    await api.request('POST', `/disputes/${id}/events`, { token: t.seller, body: { type: 'seller.accept' } });
+    await api.request('POST', `/disputes/${id}/events`, { token: t.buyer, body: { type: 'buyer.shipReturn', carrier: 'PostNL', trackingNumber: 'RR-123-NL' } });
+    expect((await api.request('POST', '/carrier/returns', { token: t.buyer, body: { trackingNumber: 'RR-123-NL', status: 'delivered' } })).status).toBe(403);
+    expect((await api.request('POST', '/carrier/returns', { token: t.system, body: { trackingNumber: 'RR-999', status: 'delivered' } })).status).toBe(404);
+    const delivered = await api.request('POST', '/carrier/returns', { token: t.system, body: { trackingNumber: 'RR-123-NL', status: 'delivered', carrier: 'PostNL' } });
+    expect(delivered.body.state).toContain('returnLeg.awaitingSellerConfirmation');
+    expect(delivered.body.context.returnShipment).toMatchObject({ deliveryReportedBy: 'system' });
+    const confirmed = await api.request('POST', `/disputes/${id}/events`, { token: t.seller, body: { type: 'seller.confirmReturn' } });
+    expect(confirmed.body.state).toContain('settlement.requested');
+  });
+});
+
+describe('evidence', () => {
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
+  const upload = (id: string, bytes: Uint8Array, name: string, token = t.buyer, type = 'image/png') => {
+    const form = new FormData();
+    form.set('file', new Blob([new Uint8Array(bytes)], { type }), name);
+    return fetch(`${api.url}/disputes/${id}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  };
+
+  it('stores by content, never by the client’s name; refuses liars and oversize files', async () => {
+    const id = await openOn('o-ev-1');
+    const traversal = await upload(id, png, '../../../../etc/passwd.png');
+    expect(traversal.status).toBe(201);
+    const stored = ((await traversal.json()) as { evidence: { id: string; sha256: string; displayName: string; mediaType: string } }).evidence;
+    expect(stored).toMatchObject({ displayName: 'passwd.png', mediaType: 'image/png', size: png.length });
+    expect(existsSync(join(api.dir, 'evidence', stored.sha256.slice(0, 2), stored.sha256))).toBe(true);
+    expect(readdirSync(join(api.dir, 'evidence')).every((entry) => /^[a-f0-9]{2}$/.test(entry))).toBe(true);
+
+    const download = await fetch(`${api.url}/disputes/${id}/evidence/${stored.id}`, { headers: { authorization: `Bearer ${t.seller}` } });
+    expect(download.headers.get('content-type')).toBe('image/png');
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${stored.id}.png"`);
+    expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
+    expect((await fetch(`${api.url}/disputes/${id}/evidence/${stored.id}`, { headers: { authorization: `Bearer ${api.token('buyer', 'buyer-ben')}` } })).status).toBe(404);
+
+    const liar = await upload(id, Buffer.from('#!/bin/sh\nrm -rf /\n'), 'holiday.png');
+    expect(liar.status).toBe(415);
+    expect(((await liar.json()) as { detail: string }).detail).toMatch(/jpg\/jpeg, png, gif, bmp/);
+    const huge = Buffer.concat([png, Buffer.alloc(2 * 1024 * 1024)]);
+    const big = await upload(id, huge, 'big.png');
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { detail: string }).detail).toMatch(/R-EVID-1/);
+    expect((await upload(id, png, 'x.png', t.support)).status).toBe(403);
+  });
+
+  it('hiding keeps it in the history; parties no longer see it, agents still can; ended disputes take none', async () => {
+    const id = await openOn('o-ev-2');
+    const { evidence } = (await (await upload(id, png, 'photo.png')).json()) as { evidence: { id: string } };
+    expect((await api.request('POST', `/disputes/${id}/evidence/${evidence.id}/hide`, { token: t.seller })).status).toBe(403);
+    const hidden = await api.request('POST', `/disputes/${id}/evidence/${evidence.id}/hide`, { token: t.buyer });
+    expect(hidden.body.context.hiddenEvidenceIds).toEqual([evidence.id]);
+    expect((await api.request('GET', `/disputes/${id}/evidence`, { token: t.buyer })).body.items).toEqual([]);
+    expect((await api.request('GET', `/disputes/${id}/evidence?includeHidden=true`, { token: t.support })).body.items).toEqual([
+      expect.objectContaining({ id: evidence.id, hidden: true }),
+    ]);
+    const history = (await api.request('GET', `/disputes/${id}/history`, { token: t.buyer })).body.items.map((h: { type: string }) => h.type);
+    expect(history).toEqual(['dispute.opened', 'evidence.add', 'evidence.hide']);
+    await api.request('POST', `/disputes/${id}/events`, { token: t.buyer, body: { type: 'buyer.cancel' } });
+    const late = await upload(id, png, 'late.png');
+    expect(late.status).toBe(409);
+  });
+});
