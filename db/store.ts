@@ -183,7 +183,8 @@ export interface DisputeStore {
   commit(steps: StepCommit[]): Promise<CommitOutcome[]>;
   /** Deadlines due at or before `at`, earliest first, then by priority (R-GEN-4). */
   dueDeadlines(at: string, limit: number): Promise<DueDeadline[]>;
-  nextDeadlineAt(): Promise<string | undefined>;
+  /** The earliest due time, or the earliest after `after` when given. */
+  nextDeadlineAt(after?: string): Promise<string | undefined>;
   getDeadlines(disputeId: string): Promise<DeadlineRow[]>;
   /** Removes deadline rows no longer armed in their dispute (a stale row is never fired). */
   discardDeadlines(disputeId: string, names: string[]): Promise<void>;
@@ -358,6 +359,7 @@ export function createSqliteStore(db: Db): DisputeStore {
     .limit(p('limit'))
     .prepare();
   const selectNextDue = db.select({ dueAt: deadlines.dueAt }).from(deadlines).orderBy(asc(deadlines.dueAt)).limit(1).prepare();
+  const selectNextDueAfter = db.$client.prepare('select min(due_at) as at from deadlines where due_at > ?');
   const selectHistory = db
     .select()
     .from(disputeEvents)
@@ -522,8 +524,9 @@ export function createSqliteStore(db: Db): DisputeStore {
     async dueDeadlines(at, limit) {
       return selectDue.all({ at, limit });
     },
-    async nextDeadlineAt() {
-      return selectNextDue.get()?.dueAt;
+    async nextDeadlineAt(after) {
+      if (after === undefined) return selectNextDue.get()?.dueAt;
+      return (selectNextDueAfter.get(after) as { at: string | null }).at ?? undefined;
     },
     async getDeadlines(disputeId) {
       return db

@@ -14,8 +14,13 @@ import { webhookHandler } from './webhooks.ts';
 export interface Effects {
   dispatcher: Dispatcher;
   provider: SimulatedProvider;
-  /** Runs everything due now: provider reports, then deliveries (after the clock moved). */
+  /** Runs everything due now: deliveries, provider reports, then the deliveries they caused. */
   runDue(): Promise<void>;
+  /**
+   * Demo mode: moves the controllable clock forward by `ms`, stopping at every instant something
+   * falls due (a deadline, a provider's report) so that events happen in the order of their time.
+   */
+  advanceClock(ms: number): Promise<{ now: string; deadlinesFired: number }>;
   stop(): Promise<void>;
 }
 
@@ -61,8 +66,29 @@ export function startEffects(service: Service, app: Hono<any>, keys: KeyRing, op
     dispatcher,
     provider,
     async runDue() {
+      await dispatcher.tick();
       await provider.tick();
       await dispatcher.tick();
+    },
+    async advanceClock(ms) {
+      const controllable = service.controllableClock;
+      if (!controllable) throw new Error('the clock is not controllable');
+      const target = Date.parse(clock.now()) + ms;
+      let deadlinesFired = 0;
+      // Each turn moves time forward (only instants after now count), so this ends; a dispute
+      // whose deadline cannot fire (reported by the scheduler) does not hold the clock back.
+      for (;;) {
+        const instant = clock.now();
+        const now = Date.parse(instant);
+        const upcoming = [await store.nextDeadlineAt(instant), provider.nextReportAt(instant)]
+          .filter((t): t is string => t !== undefined)
+          .map(Date.parse);
+        const stop = Math.min(target, ...upcoming);
+        if (stop > now) await controllable.advance(stop - now);
+        deadlinesFired += await service.scheduler.tick();
+        await this.runDue();
+        if (stop >= target) return { now: clock.now(), deadlinesFired };
+      }
     },
     async stop() {
       clearInterval(providerTimer);

@@ -87,6 +87,8 @@ export interface SimulatedProvider extends PaymentProvider {
   /** Reports what fell due by now; returns how many reports the service took. */
   tick(): Promise<number>;
   book(disputeId: string): { kind: string; amount: number; outcome: string; reportAt: string; reportedAt: string | null; refundId: string | null }[];
+  /** When the next report falls due after `after`, if any. */
+  nextReportAt(after: string): string | undefined;
   close(): void;
 }
 
@@ -101,12 +103,16 @@ export function createSimulatedProvider(options: { dbPath: string; clock: Clock;
   );
   const due = db.prepare(`select * from simulated_payments where reported_at is null and report_at <= ? order by report_at limit 100`);
   const markReported = db.prepare(`update simulated_payments set reported_at = ? where idempotency_key = ?`);
+  const nextDue = db.prepare(`select min(report_at) as at from simulated_payments where reported_at is null and report_at > ?`);
   const book = db.prepare(`select kind, amount, outcome, report_at as reportAt, reported_at as reportedAt, refund_id as refundId from simulated_payments where dispute_id = ? order by created_at, idempotency_key`);
 
-  /** A business day within the method's window, the same for the same refund (R-REF-2). */
+  /**
+   * A business day within the method's window, the same for the same refund (R-REF-2); before
+   * its last day, so a refund the simulator settles is never also flagged overdue (R-REF-3).
+   */
   function settlementDay(request: RefundRequest): number {
     const { minBusinessDays, maxBusinessDays } = settlement[request.method];
-    const spread = maxBusinessDays - minBusinessDays + 1;
+    const spread = Math.max(1, maxBusinessDays - minBusinessDays);
     return minBusinessDays + (createHash('sha256').update(request.refundId).digest().readUInt32BE(0) % spread);
   }
 
@@ -165,6 +171,7 @@ export function createSimulatedProvider(options: { dbPath: string; clock: Clock;
       return reported;
     },
     book: (disputeId) => book.all(disputeId) as ReturnType<SimulatedProvider['book']>,
+    nextReportAt: (after) => (nextDue.get(after) as { at: string | null }).at ?? undefined,
     close: () => db.close(),
   };
 }

@@ -37,6 +37,10 @@ it('the walk-through runs as written and prints what the README says', async () 
   const actual = output.trimEnd().split('\n');
   let i = 0;
   for (const [n, line] of expected.entries()) {
+    if (line === '…' && n === expected.length - 1) {
+      i = actual.length; // a trailing … stands for the rest
+      continue;
+    }
     if (line === '…') {
       const next = expected[n + 1];
       while (i < actual.length && next !== undefined && actual[i] !== next && !(next.endsWith('…') && actual[i]!.startsWith(next.slice(0, -1)))) i += 1;

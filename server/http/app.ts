@@ -31,8 +31,10 @@ export interface AppDeps {
   metrics: Metrics;
   /** Who may read /metrics: anyone, only loopback callers, or authenticated support/admin. */
   metricsAccess: 'public' | 'loopback' | 'authenticated';
-  /** Runs what the moved clock made due beyond deadlines (provider reports, deliveries). */
+  /** Runs what is due beyond deadlines (provider reports, deliveries), e.g. after a re-drive. */
   afterClockMoved?: () => Promise<void>;
+  /** Demo mode: moves the clock, firing what falls due in time order. */
+  advanceClock?: (ms: number) => Promise<{ now: string; deadlinesFired: number }>;
   /** Largest JSON body accepted, in bytes. */
   maxBodyBytes?: number;
   log?: (line: string) => void;
@@ -505,10 +507,10 @@ export function createApp(deps: AppDeps) {
       } catch (error) {
         throw new HttpProblem('invalid-request', (error as Error).message, { errors: [{ field: 'by', message: (error as Error).message }] });
       }
-      const now = await controllable.advance(ms);
-      const fired = await service.scheduler.tick();
-      await deps.afterClockMoved?.();
-      return c.json({ now, offsetMs: controllable.offsetMs, deadlinesFired: fired });
+      const moved = deps.advanceClock
+        ? await deps.advanceClock(ms)
+        : { now: await controllable.advance(ms), deadlinesFired: await service.scheduler.tick() };
+      return c.json({ now: moved.now, offsetMs: controllable.offsetMs, deadlinesFired: moved.deadlinesFired });
     });
 
   return app;

@@ -32,6 +32,7 @@ export async function startHttp(service: Service, keys: KeyRing, options: { log?
     afterClockMoved: async () => {
       await wired.effects?.runDue();
     },
+    advanceClock: (ms) => wired.effects!.advanceClock(ms),
     ...(options.log ? { log: options.log } : {}),
   });
   const effects = startEffects(service, app, keys, options.effectsPollMs ? { pollMs: options.effectsPollMs } : {});
