@@ -8,6 +8,7 @@
  */
 import type { DisputeStore, OutboxRow } from '../db/store.ts';
 import type { Clock } from './clock.ts';
+import { createPoller } from './poller.ts';
 
 export type Outcome = { ok: true; statusCode?: number } | { ok: false; error: string; statusCode?: number };
 
@@ -42,11 +43,6 @@ export function createDispatcher({
   concurrency = 16,
   onDead = (row) => console.error(`outbox: row ${row.id} (${row.kind} on ${row.channel} of ${row.disputeId}) is dead after ${row.attempts} attempts: ${row.lastError}`),
 }: DispatcherOptions) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = true;
-  let wakeAgain = false;
-
   async function attempt(row: OutboxRow): Promise<void> {
     const handler = handlers[row.channel.split(':')[0]!];
     const started = performance.now();
@@ -90,43 +86,12 @@ export function createDispatcher({
     }
   }
 
-  async function loop() {
-    if (stopped) return;
-    do {
-      wakeAgain = false;
-      running = tick().catch((error) => {
-        console.error('outbox dispatcher failed', error);
-        return 0;
-      });
-      await running;
-      running = undefined;
-    } while (wakeAgain && !stopped);
-    if (!stopped) timer = setTimeout(loop, pollMs);
-  }
-
+  const poller = createPoller(tick, () => pollMs, (error) => console.error('outbox dispatcher failed', error));
   return {
     tick,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      void loop();
-    },
+    start: poller.start,
     /** Looks now (a step just committed effects). */
-    wake() {
-      if (stopped) return;
-      if (running) {
-        wakeAgain = true;
-        return;
-      }
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      void loop();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
+    wake: poller.wake,
+    stop: poller.stop,
   };
 }

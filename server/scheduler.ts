@@ -7,6 +7,7 @@
  */
 import type { DisputeStore } from '../db/store.ts';
 import type { Clock } from './clock.ts';
+import { createPoller } from './poller.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface SchedulerOptions {
@@ -22,9 +23,6 @@ export interface SchedulerOptions {
 export type Scheduler = ReturnType<typeof createScheduler>;
 
 export function createScheduler({ store, runtime, clock, pollMs = 1000, batchSize = 200, onError = defaultOnError }: SchedulerOptions) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = true;
   let firedTotal = 0;
 
   /** Fires everything due now; returns how many deadline events fired. */
@@ -39,8 +37,7 @@ export function createScheduler({ store, runtime, clock, pollMs = 1000, batchSiz
       let progressed = false;
       for (const disputeId of disputes) {
         try {
-          const count = await runtime.advance(disputeId, now);
-          fired += count;
+          fired += await runtime.advance(disputeId, now);
           progressed = true;
         } catch (error) {
           failed.add(disputeId); // e.g. a snapshot of an unknown machine version: reported, not retried in a loop
@@ -53,43 +50,23 @@ export function createScheduler({ store, runtime, clock, pollMs = 1000, batchSiz
     return fired;
   }
 
-  async function loop() {
-    if (stopped) return;
-    running = tick().catch((error) => {
-      onError(error, '*');
-      return 0;
-    });
-    await running;
-    running = undefined;
-    if (stopped) return;
-    const next = await store.nextDeadlineAt();
-    const wait = next ? Math.min(pollMs, Math.max(0, Date.parse(next) - Date.parse(clock.now()))) : pollMs;
-    timer = setTimeout(loop, wait);
+  /** Sleeps until the next deadline, but never longer than `pollMs`. */
+  async function untilNextDeadline() {
+    const next = await store.nextDeadlineAt(clock.now());
+    return next ? Math.min(pollMs, Math.max(0, Date.parse(next) - Date.parse(clock.now()))) : pollMs;
   }
 
+  const poller = createPoller(tick, untilNextDeadline, (error) => onError(error, '*'));
   return {
     get firedTotal() {
       return firedTotal;
     },
     tick,
     /** Catches up at once, then keeps firing deadlines as they fall due. */
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      void loop();
-    },
+    start: poller.start,
     /** Looks again now (after the clock moved, or a deadline was armed). */
-    wake() {
-      if (stopped) return;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      if (!running) void loop();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    wake: poller.wake,
+    stop: poller.stop,
   };
 }
 

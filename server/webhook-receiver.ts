@@ -26,8 +26,11 @@ createServer((req, res) => {
       return;
     }
     seen.add(id);
-    const { type, data } = JSON.parse(body) as { type: string; data: Record<string, unknown> & { amounts: Record<string, number> } };
-    const step = type === 'dispute.resolved' ? `outcome ${JSON.stringify(data.outcome)}` : `${String(data.event)} by ${JSON.stringify(data.actor)}: ${String(data.fromState ?? '-')} -> ${String(data.toState)}`;
+    const { type, data } = JSON.parse(body) as { type: string; data: Record<string, unknown> & { actor?: { role: string; id: string } } };
+    const step =
+      type === 'dispute.resolved'
+        ? `outcome ${JSON.stringify(data.outcome)}`
+        : `${String(data.event)} by ${data.actor?.role} ${data.actor?.id}: ${String(data.fromState ?? '-')} -> ${String(data.toState)}`;
     console.log(`✓ ${type.padEnd(16)} ${String(data.disputeId)} #${String(data.seq)}  ${step}`);
     res.writeHead(200).end();
   });

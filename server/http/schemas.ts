@@ -3,38 +3,33 @@
  * document. Objects are strict: an unknown field is an error, never silently dropped.
  */
 import { z } from 'zod';
-import { eventCatalog, eventTypes, Instant, MinorUnits, OpenRequest, PositiveMinorUnits } from '../../machines/index.ts';
-import { CurrencyCode, PaymentMethodKind } from '../../machines/policy.ts';
+import { eventCatalog, eventTypes, OpenRequest, OrderItemFacts } from '../../machines/index.ts';
 
 const Id = z.string().trim().min(1).max(200);
 
+const facts = OrderItemFacts.shape;
+
+/** The order-level facts once, then each item's: the same field schemas disputes copy (R-GEN-3). */
 export const OrderBody = z
   .strictObject({
-    buyerId: Id,
-    sellerId: Id,
-    currency: CurrencyCode,
-    paymentMethod: PaymentMethodKind,
-    paymentInstrument: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .nullable()
-      .default(null)
-      .meta({ description: 'The instrument at the payment provider; the simulated provider fails tok_card_expired (retried to the account behind it) and tok_account_closed (both fail)' }),
-    completedAt: Instant.nullable().default(null),
-    receiptConfirmedAt: Instant.nullable().default(null),
+    buyerId: facts.buyerId,
+    sellerId: facts.sellerId,
+    currency: facts.currency,
+    paymentMethod: facts.paymentMethod,
+    paymentInstrument: facts.paymentInstrument,
+    completedAt: facts.completedAt,
+    receiptConfirmedAt: facts.receiptConfirmedAt,
     items: z
       .array(
-        z.strictObject({
-          itemId: Id,
-          price: PositiveMinorUnits.meta({ description: 'What the buyer paid for the item, shipping excluded (minor units)' }),
-          shippingCost: MinorUnits.default(0),
-          digital: z.boolean().default(false),
-          freeReturn: z.boolean().default(false),
-          shippedAt: Instant.nullable().default(null),
-          deliveryWindowEndsAt: Instant,
-          deliveredAt: Instant.nullable().default(null),
+        OrderItemFacts.pick({
+          itemId: true,
+          price: true,
+          shippingCost: true,
+          digital: true,
+          freeReturn: true,
+          shippedAt: true,
+          deliveryWindowEndsAt: true,
+          deliveredAt: true,
         }),
       )
       .min(1)
