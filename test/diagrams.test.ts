@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { describeMachine } from '../machines/index.ts';
 import { generatedFiles } from '../diagrams/generate.ts';
 import { toMermaid } from '../diagrams/mermaid.ts';
+import { renderSvg, toDot, transitionKey } from '../diagrams/graphviz.ts';
 
 describe('diagrams', () => {
-  it('the committed diagrams and the README copy match the machine (run npm run diagrams)', () => {
-    for (const [path, expected] of Object.entries(generatedFiles())) {
+  it('the committed diagrams and the README copy match the machine (run npm run diagrams)', async () => {
+    for (const [path, expected] of Object.entries(await generatedFiles())) {
       expect(readFileSync(path, 'utf8'), `${path} is stale: run npm run diagrams`).toBe(expected);
     }
   });
@@ -17,5 +18,31 @@ describe('diagrams', () => {
     for (const state of machine.states.filter((s) => s.parent !== null)) expect(mermaid).toMatch(new RegExp(`\\b${state.key}\\b`));
     for (const t of machine.transitions.filter((t) => t.targets.length > 0)) expect(mermaid).toContain(t.event ?? 'always');
     expect(mermaid.startsWith('stateDiagram-v2\n')).toBe(true);
+  });
+
+  it('the Graphviz SVG has a cluster per compound state and a labelled edge per moving transition, guards and deadlines included', async () => {
+    const machine = describeMachine();
+    const svg = await renderSvg(toDot(machine));
+    expect(svg).toContain('<svg');
+    for (const compound of ['negotiating', 'escalated', 'resolving', 'resolving.payout.returnLeg']) expect(svg).toContain(`<title>cluster_${compound}</title>`);
+    const moving = machine.transitions.filter((t) => t.targets.length > 0);
+    const edges = svg.match(/<g id="edge\d+" class="edge">/g) ?? [];
+    const initials = machine.states.filter((s) => s.initial !== null).length;
+    expect(edges.length).toBe(moving.reduce((n, t) => n + t.targets.length, 0) + initials);
+    expect(svg).toContain('[counterOfferIsValid]');
+    expect(svg).toContain('⏱ negotiation.sellerResponseDays days (R&#45;NEG&#45;1)'); // Graphviz escapes hyphens
+  });
+
+  it('a dispute’s diagram marks where it stands in text as well as colour', async () => {
+    const machine = describeMachine();
+    const taken = machine.transitions.find((t) => t.event === 'seller.counterOffer' && t.source === 'negotiating.awaitingSellerResponse')!;
+    const dot = toDot(machine, {
+      active: new Set(['negotiating', 'negotiating.offerPending']),
+      visited: new Set(['negotiating.awaitingSellerResponse']),
+      taken: new Set([transitionKey(taken)]),
+    });
+    expect(dot).toContain('"negotiating.offerPending" [label="offerPending\\n▶ now"');
+    expect(dot).toContain('"negotiating.awaitingSellerResponse" [label="awaitingSellerResponse\\n⏱ sellerResponse\\n✓ visited"');
+    expect(dot).toMatch(/seller\.counterOffer\\n\[counterOfferIsValid\]", color="#2b6cb0"/);
   });
 });
