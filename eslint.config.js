@@ -25,6 +25,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['server/inspector/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['machines/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {

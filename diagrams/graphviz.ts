@@ -28,7 +28,7 @@ const clusterOf = (path: string) => `cluster_${path || 'root'}`;
 function edgeLabel(t: TransitionDescription, machine: MachineDescription): string {
   if (t.deadline) {
     const d = machine.deadlines.find((x) => x.name === t.deadline);
-    return `${t.event}\n⏱ ${d?.length ?? ''} (${d?.rule ?? ''})`;
+    return `${t.event}\nafter ${d?.length ?? ''} (${d?.rule ?? ''})`;
   }
   const event = t.event ?? 'always';
   return t.guard ? `${event}\n[${t.guard}]` : event;
@@ -66,7 +66,7 @@ export function toDot(machine: MachineDescription, highlight?: Highlight): strin
       lines.push(`${indent}}`);
       return;
     }
-    const deadlines = state.deadlines.length > 0 ? `\n⏱ ${state.deadlines.join(', ')}` : '';
+    const deadlines = state.deadlines.length > 0 ? `\ndeadline: ${state.deadlines.join(', ')}` : '';
     const mark = active ? '\n▶ now' : visited ? '\n✓ visited' : '';
     const style = active
       ? 'fillcolor="#bee3f8", color="#2b6cb0", penwidth=2.5, fontcolor="#1a365d"'

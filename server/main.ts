@@ -57,10 +57,14 @@ function printDemo(url: string, keys: Parameters<typeof mintToken>[0], seeded: n
     `  OpenAPI      ${url}/openapi.json`,
     `  Statechart   ${url}/machines/dispute`,
     `  Health       ${url}/healthz`,
+    `  Inspector    ${url}/inspect  (sign-in links below)`,
     '',
     'Demo tokens (valid 30 days). Paste these lines into another shell to follow the README walk-through:',
     `export BASE=${url}`,
     ...Object.values(demoParties).map((p) => `export ${p.variable}=${mintToken(keys, { role: p.role, sub: p.sub }, days30)}   # ${p.role} ${p.sub}`),
+    '',
+    'Inspector sign-in links (open one in a browser; the token becomes a cookie session):',
+    ...Object.values(demoParties).map((p) => `  ${`${p.role} ${p.sub}`.padEnd(22)} ${url}/inspect#token=${mintToken(keys, { role: p.role, sub: p.sub }, days30)}`),
     '',
   ];
   console.log(lines.join('\n'));

@@ -30,7 +30,7 @@ describe('diagrams', () => {
     const initials = machine.states.filter((s) => s.initial !== null).length;
     expect(edges.length).toBe(moving.reduce((n, t) => n + t.targets.length, 0) + initials);
     expect(svg).toContain('[counterOfferIsValid]');
-    expect(svg).toContain('⏱ negotiation.sellerResponseDays days (R&#45;NEG&#45;1)'); // Graphviz escapes hyphens
+    expect(svg).toContain('after negotiation.sellerResponseDays days (R&#45;NEG&#45;1)'); // Graphviz escapes hyphens
   });
 
   it('a dispute’s diagram marks where it stands in text as well as colour', async () => {
@@ -42,7 +42,7 @@ describe('diagrams', () => {
       taken: new Set([transitionKey(taken)]),
     });
     expect(dot).toContain('"negotiating.offerPending" [label="offerPending\\n▶ now"');
-    expect(dot).toContain('"negotiating.awaitingSellerResponse" [label="awaitingSellerResponse\\n⏱ sellerResponse\\n✓ visited"');
+    expect(dot).toContain('"negotiating.awaitingSellerResponse" [label="awaitingSellerResponse\\ndeadline: sellerResponse\\n✓ visited"');
     expect(dot).toMatch(/seller\.counterOffer\\n\[counterOfferIsValid\]", color="#2b6cb0"/);
   });
 });

@@ -21,6 +21,8 @@ import type { Metrics } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { HttpProblem, problemResponse, problemTypes, type FieldError, type ProblemType } from './problems.ts';
 import { acceptedEvidence, displayName, sha256Of, sniffMediaType, storageKeyOf } from '../evidence.ts';
+import { streamSSE } from 'hono/streaming';
+import { disputeSvg, machineSvg } from './diagram.ts';
 import { ClockAdvanceBody, ListQuery, MessageBody, OpenDisputeBody, OrderBody, SessionBody } from './schemas.ts';
 import { verifyToken, type KeyRing, type Principal } from './tokens.ts';
 
@@ -488,8 +490,51 @@ export function createApp(deps: AppDeps) {
       return c.json(result.dispute);
     })
 
+    // ---- live views ----
+    .get('/disputes/:id/diagram.svg', auth, async (c) => {
+      const { record, snapshot } = await visible(c, c.req.param('id'));
+      const svg = await disputeSvg(snapshot, await store.getHistory(record.id));
+      return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'no-store' });
+    })
+    .get('/disputes/:id/stream', auth, async (c) => {
+      const { record } = await visible(c, c.req.param('id'));
+      const principal = c.get('principal');
+      return streamSSE(c, async (stream) => {
+        let closed = false;
+        let chain: Promise<void> = Promise.resolve();
+        // Each commit is sent in order, as the viewer sees it (their own `next`).
+        const unsubscribe = runtime.subscribe(({ disputeId, history }) => {
+          if (disputeId !== record.id || closed) return;
+          chain = chain.then(async () => {
+            const dispute = await runtime.get(disputeId, machineActor(principal));
+            if (!closed && dispute) await stream.writeSSE({ event: 'dispute', id: String(dispute.version), data: JSON.stringify({ dispute, history }) });
+          });
+        });
+        stream.onAbort(() => {
+          closed = true;
+          unsubscribe();
+        });
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ version: record.version }) });
+        while (!closed) {
+          await stream.sleep(15_000);
+          if (!closed) await stream.writeSSE({ event: 'ping', data: clock.now() });
+        }
+        await chain;
+      });
+    })
+
+    // ---- the inspector (a page of this service: no CDN, no build step) ----
+    .get('/inspect', (c) => inspectorPage(c))
+    .get('/inspect/disputes/:id', (c) => inspectorPage(c))
+    .get('/inspect/assets/:file', (c) => {
+      const asset = inspectorAssets[c.req.param('file')];
+      if (!asset) throw new HttpProblem('not-found', `no inspector asset ${c.req.param('file')}`);
+      return c.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'no-cache' });
+    })
+
     // ---- the machine ----
     .get('/machines/dispute', (c) => c.json(describeMachine()))
+    .get('/machines/dispute.svg', async (c) => c.body(await machineSvg(), 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' }))
 
     // ---- admin (demo mode) ----
     .get('/admin/clock', auth, (c) => {
@@ -517,6 +562,19 @@ export function createApp(deps: AppDeps) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+const inspectorFile = (name: string) => readFileSync(new URL(`../inspector/${name}`, import.meta.url), 'utf8');
+const inspectorAssets: Record<string, { body: string; type: string }> = {
+  'inspector.js': { body: inspectorFile('inspector.js'), type: 'text/javascript; charset=utf-8' },
+  'inspector.css': { body: inspectorFile('inspector.css'), type: 'text/css; charset=utf-8' },
+};
+const inspectorHtml = inspectorFile('index.html');
+
+function inspectorPage(c: Context) {
+  c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+  c.header('Cache-Control', 'no-cache');
+  return c.html(inspectorHtml);
+}
 
 let scalar: string | undefined;
 /** The standalone Scalar bundle from node_modules: the docs page works offline. */

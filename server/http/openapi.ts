@@ -107,6 +107,15 @@ export const routeDocs: RouteDoc[] = [
     headers: ['Idempotency-Key'],
     ok: { status: 200, description: 'The dispute after return.delivered (R-RET-2)', schema: 'Dispute' }, errors: [401, 403, 404, 409, 422],
   },
+  { method: 'get', path: '/disputes/{id}/diagram.svg', tag: 'Disputes', auth: true, summary: 'The dispute on its statechart: current state and the path taken so far highlighted', ok: { status: 200, description: 'SVG', content: 'image/svg+xml' }, errors: [401, 404] },
+  {
+    method: 'get', path: '/disputes/{id}/stream', tag: 'Disputes', auth: true, summary: 'Server-Sent Events: the dispute after every change (works over the cookie session)',
+    ok: { status: 200, description: 'text/event-stream of `dispute` events ({ dispute, history }) and `ping`s', content: 'text/event-stream' }, errors: [401, 404],
+  },
+  { method: 'get', path: '/machines/dispute.svg', tag: 'Machine', auth: false, summary: 'The statechart, laid out by Graphviz', ok: { status: 200, description: 'SVG', content: 'image/svg+xml' }, errors: [] },
+  { method: 'get', path: '/inspect', tag: 'Inspector', auth: false, summary: 'The inspector page: sign in, list, follow a dispute live', ok: { status: 200, description: 'HTML', content: 'text/html' }, errors: [] },
+  { method: 'get', path: '/inspect/disputes/{id}', tag: 'Inspector', auth: false, summary: 'The inspector on one dispute', ok: { status: 200, description: 'HTML', content: 'text/html' }, errors: [] },
+  { method: 'get', path: '/inspect/assets/{file}', tag: 'Inspector', auth: false, summary: 'The inspector’s script and stylesheet', ok: { status: 200, description: 'Asset', content: 'text/plain' }, errors: [404] },
   { method: 'get', path: '/machines/dispute', tag: 'Machine', auth: false, summary: 'The statechart as data: states, transitions with guards and actions, deadlines', ok: { status: 200, description: 'The machine', json: { type: 'object' } }, errors: [] },
   { method: 'get', path: '/admin/clock', tag: 'Admin', auth: true, summary: 'The service clock (admin)', ok: { status: 200, description: 'Now', json: { type: 'object' } }, errors: [401, 403] },
   {
@@ -181,7 +190,7 @@ export function buildOpenApiDocument() {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: ['Disputes', 'Evidence', 'Orders', 'Agents', 'Effects', 'Machine', 'Sessions', 'Admin', 'Service'].map((name) => ({ name })),
+    tags: ['Disputes', 'Evidence', 'Orders', 'Agents', 'Effects', 'Machine', 'Inspector', 'Sessions', 'Admin', 'Service'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, session: { type: 'apiKey', in: 'cookie', name: 'arbiter_session' } },

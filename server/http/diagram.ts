@@ -1,0 +1,43 @@
+/** A dispute on its statechart: the active states, what it went through, the transitions it took. */
+import { describeMachine, type DisputeSnapshot } from '../../machines/index.ts';
+import type { HistoryRow } from '../../db/store.ts';
+import { renderSvg, toDot, transitionKey, type Highlight } from '../../diagrams/graphviz.ts';
+
+const machine = describeMachine();
+
+/** Every prefix of dotted paths: `a.b.c` gives `a`, `a.b`, `a.b.c`. */
+function withAncestors(paths: Iterable<string>): Set<string> {
+  const all = new Set<string>();
+  for (const path of paths) {
+    const parts = path.split('.');
+    for (let i = 1; i <= parts.length; i += 1) all.add(parts.slice(0, i).join('.'));
+  }
+  return all;
+}
+
+const leavesOf = (label: string | null) => (label ? label.split(' + ') : []);
+
+export function highlightFor(snapshot: DisputeSnapshot, history: HistoryRow[]): Highlight {
+  const active = withAncestors(snapshot._nodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.')));
+  const visited = withAncestors(history.flatMap((h) => [...leavesOf(h.fromState), ...leavesOf(h.toState)]));
+  const taken = new Set<string>();
+  for (const row of history) {
+    const from = withAncestors(leavesOf(row.fromState));
+    const to = withAncestors(leavesOf(row.toState));
+    for (const t of machine.transitions) {
+      if (t.event === row.type && from.has(t.source) && t.targets.some((target) => to.has(target))) taken.add(transitionKey(t));
+    }
+  }
+  return { active, visited, taken };
+}
+
+let plain: Promise<string> | undefined;
+
+export function machineSvg(): Promise<string> {
+  plain ??= renderSvg(toDot(machine));
+  return plain;
+}
+
+export function disputeSvg(snapshot: DisputeSnapshot, history: HistoryRow[]): Promise<string> {
+  return renderSvg(toDot(machine, highlightFor(snapshot, history)));
+}

@@ -1,0 +1,116 @@
+/**
+ * The inspector in a real browser: Debian's Chromium driven by playwright-core. Screenshots go to
+ * test-artifacts/. Where Chromium is absent outside CI the suite says so loudly and skips; in CI
+ * (.ci/run installs it) it must run.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type Api } from './support/api.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const present = existsSync(CHROMIUM);
+if (!present && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/run should have installed Debian's chromium`);
+if (!present) console.warn(`\n*** browser tests SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium) ***\n`);
+
+const ARTIFACTS = 'test-artifacts';
+const DAY = 86_400_000;
+let api: Api;
+let browser: Browser;
+
+async function registerAndOpen(orderId: string, buyer: string) {
+  const now = Date.parse(api.service.clock.now());
+  await api.request('PUT', `/orders/${orderId}`, {
+    token: api.token('system', 'marketplace'),
+    body: {
+      buyerId: buyer, sellerId: 'seller-bolt', currency: 'USD', paymentMethod: 'card',
+      items: [{ itemId: 'lamp', price: 3000, shippingCost: 300, shippedAt: new Date(now - 12 * DAY).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString() }],
+    },
+  });
+  const opened = await api.request('POST', '/disputes', { token: api.token('buyer', buyer), body: { orderId, itemId: 'lamp', type: 'refund_only', reason: 'damaged_or_defective', description: 'Cracked shade', amount: 3000 } });
+  expect(opened.status).toBe(201);
+  return opened.body.id as string;
+}
+
+async function signedInPage(role: 'buyer' | 'seller' | 'agent' | 'admin', sub: string, path = '/inspect'): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${api.url}${path}#token=${api.token(role, sub)}`);
+  await page.getByText(`Signed in as ${role} ${sub}`).waitFor();
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+
+describe.skipIf(!present)('the inspector in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    api = await startApi();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+  });
+
+  it('signs in, finds a dispute, reads its state, sends an allowed event with the buttons', async () => {
+    const id = await registerAndOpen('o-browser-1', 'buyer-ana');
+    const page = await signedInPage('seller', 'seller-bolt');
+    await page.getByRole('link', { name: 'o-browser-1 · lamp' }).click();
+    await expect.poll(() => page.locator('#state').textContent()).toBe('negotiating.awaitingSellerResponse');
+    await expect.poll(() => page.locator('.diagram svg').count()).toBe(1);
+    expect(await page.locator('.diagram').textContent()).toContain('▶ now');
+    await shot(page, '1-dispute-awaiting-seller');
+
+    await page.getByRole('button', { name: 'seller.counterOffer' }).click();
+    const form = page.getByRole('form', { name: 'seller.counterOffer' });
+    await form.getByLabel(/^amount/).fill('1200');
+    await form.getByRole('button', { name: 'Send seller.counterOffer' }).click();
+    await expect.poll(() => page.locator('#state').textContent()).toBe('negotiating.offerPending');
+    await expect.poll(() => page.locator('#timeline li[data-type="seller.counterOffer"]').count()).toBe(1);
+    await shot(page, '2-after-counter-offer');
+
+    // A refusal is shown as the problem the API answered.
+    await page.getByRole('button', { name: 'message.send' }).click();
+    await page.getByRole('form', { name: 'message.send' }).getByRole('button', { name: 'Send message.send' }).click();
+    expect(await page.getByRole('form', { name: 'message.send' }).locator('input:invalid, textarea:invalid').count()).toBe(1); // the browser asks for the required body first
+    expect(id).toMatch(/^dsp_/);
+  });
+
+  it('updates by itself when another client changes the dispute', async () => {
+    const id = await registerAndOpen('o-browser-2', 'buyer-ana');
+    const page = await signedInPage('buyer', 'buyer-ana', `/inspect/disputes/${id}`);
+    await expect.poll(() => page.locator('#state').textContent()).toBe('negotiating.awaitingSellerResponse');
+    await expect.poll(() => page.locator('body').getAttribute('data-live')).toBe('on');
+    const sent = await api.request('POST', `/disputes/${id}/events`, { token: api.token('seller', 'seller-bolt'), body: { type: 'seller.reject', reason: 'Worked when shipped' } });
+    expect(sent.status).toBe(200);
+    await expect.poll(() => page.locator('#state').textContent(), { timeout: 10_000 }).toBe('negotiating.rejected');
+    await expect.poll(() => page.locator('#timeline li[data-type="seller.reject"]').count()).toBe(1);
+    await shot(page, '3-live-update');
+  });
+
+  it('the demo clock moves and a deadline fires on screen', async () => {
+    const id = await registerAndOpen('o-browser-3', 'buyer-ana');
+    const page = await signedInPage('admin', 'admin', `/inspect/disputes/${id}`);
+    await expect.poll(() => page.locator('#state').textContent()).toBe('negotiating.awaitingSellerResponse');
+    await page.getByLabel('Advance by (e.g. 6d, 12h)').fill('6d');
+    await page.getByRole('button', { name: 'Advance clock' }).click();
+    await expect.poll(() => page.locator('#state').textContent(), { timeout: 10_000 }).toContain('resolving');
+    await expect.poll(() => page.locator('#timeline li[data-type="deadline.sellerResponse"]').count()).toBe(1);
+    await shot(page, '4-deadline-fired');
+  });
+
+  it('a buyer’s session cannot open another buyer’s dispute', async () => {
+    const id = await registerAndOpen('o-browser-4', 'buyer-ben');
+    const page = await signedInPage('buyer', 'buyer-ana', `/inspect/disputes/${id}`);
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('Not found');
+    expect(await page.locator('#state').count()).toBe(0);
+    const list = await signedInPage('buyer', 'buyer-ana');
+    expect(await list.getByRole('link', { name: 'o-browser-4 · lamp' }).count()).toBe(0);
+    await shot(page, '5-not-yours');
+  });
+});
