@@ -35,6 +35,7 @@ const Env = z.object({
   ARBITER_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8).describe('attempts before an effect is dead-lettered'),
   ARBITER_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(1000).describe('first retry delay; doubles per attempt up to 5 minutes'),
   ARBITER_EVIDENCE_DIR: z.string().min(1).optional().describe('where evidence files are stored (default: evidence/ beside the database)'),
+  ARBITER_STATELY_INSPECT: z.url({ protocol: /^wss?$/ }).optional().describe("a WebSocket URL of Stately's inspector (@statelyai/inspect) to stream every step to"),
   ARBITER_SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('longest sleep of the deadline scheduler'),
 });
 
@@ -55,6 +56,7 @@ export interface Config {
   outboxMaxAttempts: number;
   outboxBackoffMs: number;
   evidenceDir: string;
+  statelyInspectUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -108,5 +110,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxMaxAttempts: e.ARBITER_OUTBOX_MAX_ATTEMPTS,
     outboxBackoffMs: e.ARBITER_OUTBOX_BACKOFF_MS,
     evidenceDir: e.ARBITER_EVIDENCE_DIR ?? join(dirname(e.ARBITER_DB), 'evidence'),
+    statelyInspectUrl: e.ARBITER_STATELY_INSPECT,
   });
 }

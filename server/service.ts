@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { localDiskStorage, type EvidenceStorage } from './evidence.ts';
+import { attachStatelyInspector } from './stately-bridge.ts';
 
 export interface Service {
   config: Readonly<Config>;
@@ -40,6 +41,7 @@ export async function startService(config: Readonly<Config>): Promise<Service> {
     });
   await purgeIdempotencyKeys();
   const purgeTimer = setInterval(purgeIdempotencyKeys, 10 * 60_000);
+  const stately = config.statelyInspectUrl ? attachStatelyInspector(runtime, config.statelyInspectUrl) : undefined;
   purgeTimer.unref();
   let stopping: Promise<void> | undefined;
   return {
@@ -53,6 +55,7 @@ export async function startService(config: Readonly<Config>): Promise<Service> {
     stop() {
       stopping ??= (async () => {
         clearInterval(purgeTimer);
+        stately?.stop();
         await scheduler.stop();
         await store.close();
       })();

@@ -14,7 +14,7 @@ export function tempDir(prefix = 'arbiter-test-') {
 
 export function testConfig(dbPath: string, overrides: Partial<Config> & { policyOverrides?: PolicyOverrides } = {}): Config {
   const { policyOverrides, ...rest } = overrides;
-  return { port: 0, host: '127.0.0.1', mode: 'demo', tokenKeys: undefined, metricsAccess: 'loopback', dbPath, durability: 'full', clock: 'controllable', policy: parsePolicy(policyOverrides ?? {}), schedulerPollMs: 50, idempotencyHours: 24, webhooks: [], outboxMaxAttempts: 8, outboxBackoffMs: 20, evidenceDir: join(dbPath, '..', 'evidence'), ...rest };
+  return { port: 0, host: '127.0.0.1', mode: 'demo', tokenKeys: undefined, metricsAccess: 'loopback', dbPath, durability: 'full', clock: 'controllable', policy: parsePolicy(policyOverrides ?? {}), schedulerPollMs: 50, idempotencyHours: 24, webhooks: [], outboxMaxAttempts: 8, outboxBackoffMs: 20, evidenceDir: join(dbPath, '..', 'evidence'), statelyInspectUrl: undefined, ...rest };
 }
 
 export async function startTestService(dbPath: string, overrides: Parameters<typeof testConfig>[1] = {}): Promise<Service> {
