@@ -149,8 +149,13 @@ describe('refunds and releases', () => {
   it('an expired card: the refund fails, is retried to the account behind it, and settles once', async () => {
     const id = await openOn('o-pay-2', 'tok_card_expired');
     await advance('6d');
-    await advance('4d'); // the provider reports the failure a business day later: at most 3 calendar days
+    // The failure is reported a business day after the request (1 to 3 calendar days); the retry
+    // settles 3 or more business days later, so a day at a time catches the retry before it settles.
     let dispute = await get(id);
+    for (let day = 0; day < 4 && !dispute.state.includes('retryingToFallback'); day += 1) {
+      await advance('1d');
+      dispute = await get(id);
+    }
     expect(dispute.state).toContain('settlement.retryingToFallback');
     expect(dispute.context.refunds[0]).toMatchObject({ destination: 'account_behind_method', attempt: 2, failures: [{ reason: 'card expired' }] });
     await advance('30d');
@@ -222,6 +227,9 @@ describe('evidence', () => {
     expect(big.status).toBe(413);
     expect(((await big.json()) as { detail: string }).detail).toMatch(/R-EVID-1/);
     expect((await upload(id, png, 'x.png', t.support)).status).toBe(403);
+    // Evidence cannot be claimed without its bytes through the plain events endpoint.
+    const bare = await api.request('POST', `/disputes/${id}/events`, { token: t.buyer, body: { type: 'evidence.add', evidenceId: 'ev_made_up' } });
+    expect(bare).toMatchObject({ status: 422, body: { detail: expect.stringContaining('POST /disputes/{id}/evidence') } });
   });
 
   it('hiding keeps it in the history; parties no longer see it, agents still can; ended disputes take none', async () => {

@@ -169,6 +169,12 @@ export function createApp(deps: AppDeps) {
       throw new HttpProblem('invalid-request', `unknown event type ${JSON.stringify(type)}`, { errors: [{ field: 'type', message: 'see GET /machines/dispute or the dispute’s next[] for the event types' }] });
     }
     const actor = machineActor(principal);
+    if (type === 'evidence.add') {
+      // Evidence is recorded with its file: an id without stored bytes would point at nothing.
+      throw new HttpProblem('invalid-request', 'evidence is added by uploading it: POST /disputes/{id}/evidence (multipart, field "file")', {
+        errors: [{ field: 'type', message: 'use the evidence upload' }],
+      });
+    }
     if (!actor || !eventCatalog[type].roles.includes(actor.role)) {
       metrics.eventRejected(type, 'forbidden');
       throw new HttpProblem('forbidden', `${type} may be sent by ${eventCatalog[type].roles.join(' or ')}, not by ${principal.role}`);
