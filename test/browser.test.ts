@@ -103,6 +103,29 @@ describe.skipIf(!present)('the inspector in Chromium', () => {
     await shot(page, '4-deadline-fired');
   });
 
+  it('a buyer opens a dispute from the list; a refused opening shows the rule', async () => {
+    const now = Date.parse(api.service.clock.now());
+    await api.request('PUT', '/orders/o-browser-5', {
+      token: api.token('system', 'marketplace'),
+      body: { buyerId: 'buyer-ana', sellerId: 'seller-bolt', currency: 'USD', paymentMethod: 'card', items: [{ itemId: 'mug', price: 1500, shippedAt: new Date(now - 12 * DAY).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString() }] },
+    });
+    const page = await signedInPage('buyer', 'buyer-ana');
+    await page.getByText('Open a dispute on an order item').click();
+    const form = page.getByRole('form', { name: 'Open a dispute' });
+    await form.getByLabel('Order id (required)').fill('o-browser-5');
+    await form.getByLabel('Item id (required)').fill('mug');
+    await form.getByLabel('Reason').selectOption('damaged_or_defective');
+    await form.getByLabel('What is wrong (required)').fill('The handle came off');
+    await form.getByLabel(/^Refund requested/).fill('9999');
+    await form.getByRole('button', { name: 'Open the dispute' }).click();
+    await form.getByRole('alert').waitFor();
+    expect(await form.getByRole('alert').textContent()).toContain('R-OPEN-7');
+    await form.getByLabel(/^Refund requested/).fill('1500');
+    await form.getByRole('button', { name: 'Open the dispute' }).click();
+    await expect.poll(() => page.locator('#state').textContent(), { timeout: 10_000 }).toBe('negotiating.awaitingSellerResponse');
+    await shot(page, '6-opened-by-buyer');
+  });
+
   it('a buyer’s session cannot open another buyer’s dispute', async () => {
     const id = await registerAndOpen('o-browser-4', 'buyer-ben');
     const page = await signedInPage('buyer', 'buyer-ana', `/inspect/disputes/${id}`);

@@ -93,6 +93,7 @@ async function listPage() {
   const { items } = await api('GET', `/disputes?${query}`);
   main.replaceChildren(
     h('h1', { text: 'Disputes' }),
+    me?.role === 'buyer' ? h('details', {}, h('summary', { text: 'Open a dispute on an order item' }), openForm()) : null,
     h('form', { class: 'filters', method: 'get', action: '/inspect' },
       h('label', {}, 'State starts with', h('input', { name: 'state', value: params.get('state') ?? '', placeholder: 'e.g. escalated' })),
       h('label', {}, h('span', {}, h('input', { type: 'checkbox', name: 'overdue', value: 'true', checked: params.get('overdue') === 'true' }), ' Overdue only')),
@@ -109,6 +110,36 @@ async function listPage() {
             h('td', { class: d.context.escalation?.decisionOverdue || d.context.refundOverdue ? 'overdue' : '', text: d.deadlines[0] ? `${d.deadlines[0].name} ${when(d.deadlines[0].dueAt)}` : (d.context.escalation?.decisionOverdue ? 'decision overdue' : '') })),
           ))),
   );
+}
+
+// ---- opening a dispute (buyers) ----
+
+function openForm() {
+  const reasons = ['not_received', 'not_as_described', 'damaged_or_defective', 'quantity_short', 'digital_not_delivered', 'fake_tracking'];
+  const form = h('form', { class: 'card event', 'aria-label': 'Open a dispute' },
+    h('h2', { text: 'Open a dispute' }),
+    h('label', { for: 'open-order', text: 'Order id (required)' }), h('input', { id: 'open-order', name: 'orderId', required: true }),
+    h('label', { for: 'open-item', text: 'Item id (required)' }), h('input', { id: 'open-item', name: 'itemId', required: true }),
+    h('label', { for: 'open-type', text: 'Type' }), h('select', { id: 'open-type', name: 'type' }, ['refund_only', 'return_and_refund'].map((v) => h('option', { value: v, text: v }))),
+    h('label', { for: 'open-reason', text: 'Reason' }), h('select', { id: 'open-reason', name: 'reason' }, reasons.map((v) => h('option', { value: v, text: v }))),
+    h('label', { for: 'open-description', text: 'What is wrong (required)' }), h('textarea', { id: 'open-description', name: 'description', required: true }),
+    h('label', { for: 'open-amount' }, 'Refund requested, in cents (required)', h('span', { class: 'help', text: 'At most the item’s price (R-OPEN-7)' })),
+    h('input', { id: 'open-amount', name: 'amount', type: 'number', min: 1, step: 1, required: true }),
+    h('p', {}, h('button', { type: 'submit', text: 'Open the dispute' })));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = Object.fromEntries(['orderId', 'itemId', 'type', 'reason', 'description'].map((k) => [k, String(data.get(k)).trim()]));
+    body.amount = Number(data.get('amount'));
+    try {
+      const dispute = await api('POST', '/disputes', body);
+      location.href = `/inspect/disputes/${dispute.id}`;
+    } catch (e) {
+      form.querySelector('.problem')?.remove();
+      form.prepend(problemBox(e));
+    }
+  });
+  return form;
 }
 
 // ---- one dispute ----
