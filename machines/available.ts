@@ -98,8 +98,10 @@ export function catchUp(snapshot: DisputeSnapshot, at: string) {
 /** The event types the snapshot accepts from this actor now (payloads aside). */
 export function acceptedEventTypes(snapshot: DisputeSnapshot, by: Actor, at: string): EventType[] {
   if (snapshot.status !== 'active') return [];
+  // Only event types some active state handles can be accepted: probe those alone.
+  const handled = new Set(snapshot._nodes.flatMap((node) => [...node.transitions.keys()]));
   return eventTypes.filter(
-    (type) => eventCatalog[type].roles.includes(by.role) && snapshot.can(probeEvent(snapshot, type, by, at)),
+    (type) => handled.has(type) && eventCatalog[type].roles.includes(by.role) && snapshot.can(probeEvent(snapshot, type, by, at)),
   );
 }
 
