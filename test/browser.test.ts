@@ -126,6 +126,18 @@ describe.skipIf(!present)('the inspector in Chromium', () => {
     await shot(page, '6-opened-by-buyer');
   });
 
+  it('the API reference renders offline: no request leaves the service', async () => {
+    const page = await browser.newPage();
+    const elsewhere: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(api.url)) elsewhere.push(request.url());
+    });
+    await page.goto(`${api.url}/docs`);
+    await page.getByText('Open a dispute on an order item (buyer)').first().waitFor({ timeout: 20_000 });
+    expect(elsewhere).toEqual([]);
+    await shot(page, '7-docs-offline');
+  });
+
   it('a buyer’s session cannot open another buyer’s dispute', async () => {
     const id = await registerAndOpen('o-browser-4', 'buyer-ben');
     const page = await signedInPage('buyer', 'buyer-ana', `/inspect/disputes/${id}`);

@@ -590,7 +590,8 @@ function scalarScript(): string {
 }
 
 function docsPage(): string {
-  const config = JSON.stringify({ url: '/openapi.json', withDefaultFonts: false, hideClientButton: false, telemetry: false });
+  // No fonts, telemetry or AI agent: each would call out of the service, and the page must work offline.
+  const config = JSON.stringify({ url: '/openapi.json', withDefaultFonts: false, hideClientButton: false, telemetry: false, agent: { disabled: true } });
   return `<!doctype html>
 <html lang="en">
   <head>
