@@ -188,16 +188,14 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
     by: Actor,
     options: WriteOptions,
     request: unknown,
-    attempt: (
-      idempotency: Idempotency | undefined,
-    ) => Promise<{ result: StepResult; record: Pick<DisputeRecord, 'id' | 'orderId' | 'itemId' | 'buyerId' | 'sellerId' | 'openedAt'> } | RuntimeResult>,
+    attempt: () => Promise<{ result: StepResult; record: Pick<DisputeRecord, 'id' | 'orderId' | 'itemId' | 'buyerId' | 'sellerId' | 'openedAt'> } | RuntimeResult>,
   ): Promise<RuntimeResult> {
     const requestHash = hash(request);
-    const idempotency = options.idempotencyKey ? { caller: callerOf(by), key: options.idempotencyKey, requestHash } : undefined;
+    const idempotency: Idempotency | undefined = options.idempotencyKey ? { caller: callerOf(by), key: options.idempotencyKey, requestHash } : undefined;
     for (let i = 0; i < maxAttempts; i += 1) {
       const repeat = await replayed(by, options.idempotencyKey, requestHash);
       if (repeat) return repeat;
-      const computed = await attempt(idempotency);
+      const computed = await attempt();
       if ('ok' in computed) return computed;
       const { record } = computed;
       let { result } = computed;
@@ -207,13 +205,15 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
         }
         return { ok: false, error: { kind: 'rejected', rejection: result.rejection } };
       }
+      // The answer is computed once: returned now, and kept as the first answer to the key.
+      const statusCode = result.commit.create ? 201 : 200;
+      const view = toView(record, result.snapshot, result.commit.version, result.commit.updatedAt, by, result.commit.updatedAt);
       result = { ...result, commit: withNotifications(result.commit, record, result.snapshot, 'ended' in record ? Boolean(record.ended) : false) };
+      if (idempotency) result.commit.idempotency = { ...idempotency, statusCode, response: view };
       if (options.evidence) result.commit.evidence = [options.evidence];
       const [outcome] = await store.commit([result.commit]);
       if (outcome?.ok) {
         notify(result.commit, record, result.snapshot);
-        const statusCode = result.commit.create ? 201 : 200;
-        const view = toView(record, result.snapshot, result.commit.version, result.commit.updatedAt, by, result.commit.updatedAt);
         return { ok: true, statusCode, dispute: view, replayed: false };
       }
       if (outcome?.reason === 'duplicate') {
@@ -246,32 +246,28 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
     /** Opens a dispute on a registered order item, freezing the current policy (R-GEN-2, R-GEN-3). */
     async open(orderId: string, itemId: string, request: OpenRequest, by: Actor, options: WriteOptions = {}): Promise<RuntimeResult> {
       const disputeId = newDisputeId();
-      return runWrite(by, options, { op: 'open', orderId, itemId, request }, async (idempotency) => {
+      return runWrite(by, options, { op: 'open', orderId, itemId, request }, async () => {
         const order = await store.getOrderItemFacts(orderId, itemId);
         if (!order) return { ok: false, error: { kind: 'order_not_found', message: `order ${orderId} has no item ${itemId}: register the order first` } };
+        if (by.role === 'buyer' && order.buyerId !== by.id) {
+          return { ok: false, error: { kind: 'order_not_found', message: `order ${orderId} has no item ${itemId} bought by ${by.id}` } };
+        }
         const now = clock.now();
         const input: DisputeInput = { disputeId, order, request, policy, openedAt: now };
         const record = { id: disputeId, orderId, itemId, buyerId: order.buyerId, sellerId: order.sellerId, openedAt: now };
-        const result = openStep(input, by, now, {
-          ...(idempotency ? { idempotency } : {}),
-          response: (version, snapshot) => ({ statusCode: 201, body: toView(record, snapshot, version, now, by, now) }),
-        });
-        return { result, record };
+        return { result: openStep(input, by, now, options.idempotencyKey), record };
       });
     },
 
     /** Sends one event to a dispute (`{ type, ...payload }` as the client sent it). */
     async send(disputeId: string, event: unknown, by: Actor, options: WriteOptions = {}): Promise<RuntimeResult> {
       const request = { op: 'send', disputeId, event };
-      return runWrite(by, options, request, async (idempotency) => {
+      return runWrite(by, options, request, async () => {
         const record = await store.getDispute(disputeId);
         if (!record) return { ok: false, error: { kind: 'not_found', message: `no dispute ${disputeId}` } };
         const now = clock.now();
         try {
-          const result = eventStep(record, event, by, now, {
-            ...(idempotency ? { idempotency } : {}),
-            response: (version, snapshot) => ({ statusCode: 200, body: toView(record, snapshot, version, now, by, now) }),
-          });
+          const result = eventStep(record, event, by, now, options.idempotencyKey);
           // A refusal of the event itself answers first; a stale If-Match only stops an event that would apply.
           if (result.ok && options.ifMatch !== undefined && options.ifMatch !== record.version) {
             return { ok: false, error: { kind: 'version_mismatch', message: `If-Match ${options.ifMatch} is stale: the dispute is at version ${record.version}`, current: record.version } };

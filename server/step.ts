@@ -29,12 +29,6 @@ export const effectKinds: ReadonlySet<string> = new Set(['requestRefund', 'relea
 /** The history type of the row that opens a dispute (it is the machine's input, not an event). */
 export const OPENED = 'dispute.opened';
 
-interface Idempotency {
-  caller: string;
-  key: string;
-  requestHash: string;
-}
-
 type Actions = ReturnType<typeof transition>[1];
 
 /** Accumulates the rows of one step: any deadlines that fell due, then the event itself. */
@@ -88,17 +82,8 @@ export function deadlineChanges(before: DisputeSnapshot | null, after: DisputeSn
   return { arm, disarm };
 }
 
-function commitFrom(
-  disputeId: string,
-  expectedVersion: number,
-  before: DisputeSnapshot | null,
-  rows: StepRows,
-  updatedAt: string,
-  idempotency: Idempotency | undefined,
-  response: ((version: number, snapshot: DisputeSnapshot) => { statusCode: number; body: unknown }) | undefined,
-): StepCommit {
+function commitFrom(disputeId: string, expectedVersion: number, before: DisputeSnapshot | null, rows: StepRows, updatedAt: string): StepCommit {
   const { arm, disarm } = deadlineChanges(before, rows.snapshot);
-  const answer = response?.(rows.seq, rows.snapshot);
   return {
     disputeId,
     expectedVersion,
@@ -113,9 +98,6 @@ function commitFrom(
     armDeadlines: arm,
     disarmDeadlines: disarm,
     outbox: rows.outbox,
-    ...(idempotency && answer
-      ? { idempotency: { ...idempotency, statusCode: answer.statusCode, response: answer.body } }
-      : {}),
   };
 }
 
@@ -125,17 +107,12 @@ export type StepResult =
   | { ok: false; problems: Problem[] };
 
 /** Opens a dispute: the machine's initial step, refused when the opening rules say so. */
-export function openStep(
-  input: DisputeInput,
-  by: Actor,
-  now: string,
-  options: { idempotency?: Idempotency; response?: (version: number, snapshot: DisputeSnapshot) => { statusCode: number; body: unknown } } = {},
-): StepResult {
+export function openStep(input: DisputeInput, by: Actor, now: string, idempotencyKey: string | null = null): StepResult {
   const [snapshot, actions] = initialTransition(disputeMachine, input);
   if (snapshot.context.openingProblems.length > 0) return { ok: false, problems: snapshot.context.openingProblems };
   const rows = new StepRows(snapshot, 0, now);
-  rows.record({ type: OPENED, at: input.openedAt, by, request: input.request }, snapshot, actions, null, options.idempotency?.key ?? null);
-  const commit = commitFrom(input.disputeId, 0, null, rows, now, options.idempotency, options.response);
+  rows.record({ type: OPENED, at: input.openedAt, by, request: input.request }, snapshot, actions, null, idempotencyKey);
+  const commit = commitFrom(input.disputeId, 0, null, rows, now);
   commit.create = {
     orderId: input.order.orderId,
     itemId: input.order.itemId,
@@ -157,13 +134,7 @@ export function restore(record: DisputeRecord): DisputeSnapshot {
  * time), then the event is parsed and checked against the dispute as it stands. A refused event
  * writes nothing.
  */
-export function eventStep(
-  record: DisputeRecord,
-  raw: unknown,
-  by: Actor,
-  now: string,
-  options: { idempotency?: Idempotency; response?: (version: number, snapshot: DisputeSnapshot) => { statusCode: number; body: unknown } } = {},
-): StepResult {
+export function eventStep(record: DisputeRecord, raw: unknown, by: Actor, now: string, idempotencyKey: string | null = null): StepResult {
   const parsed = parseEvent(raw, by, now);
   if (!parsed.ok) return { ok: false, rejection: parsed.rejection };
   const before = restore(record);
@@ -171,8 +142,8 @@ export function eventStep(
   for (const fired of catchUp(before, now).steps) rows.apply(fired.event);
   const checked = checkEvent(rows.snapshot, parsed.value);
   if (!checked.ok) return { ok: false, rejection: checked.rejection };
-  rows.apply(checked.value, options.idempotency?.key ?? null);
-  return { ok: true, commit: commitFrom(record.id, record.version, before, rows, now, options.idempotency, options.response), snapshot: rows.snapshot };
+  rows.apply(checked.value, idempotencyKey);
+  return { ok: true, commit: commitFrom(record.id, record.version, before, rows, now), snapshot: rows.snapshot };
 }
 
 /** Fires every deadline of the dispute due by `now`; `null` when none is. */
@@ -182,7 +153,7 @@ export function advanceStep(record: DisputeRecord, now: string): { commit: StepC
   if (steps.length === 0) return null;
   const rows = new StepRows(before, record.version, now);
   for (const fired of steps) rows.apply(fired.event);
-  return { commit: commitFrom(record.id, record.version, before, rows, now, undefined, undefined), snapshot: rows.snapshot, fired: steps.length };
+  return { commit: commitFrom(record.id, record.version, before, rows, now), snapshot: rows.snapshot, fired: steps.length };
 }
 
 /**

@@ -31,7 +31,7 @@ export async function verifyStore(store: DisputeStore): Promise<{ checked: numbe
         continue;
       }
       const rows = await store.getDeadlines(disputeId);
-      const asRows = deadlineChanges(null, restore(record)).arm.map((d) => `${d.name}@${d.dueAt}`).sort();
+      const asRows = deadlineChanges(null, stored).arm.map((d) => `${d.name}@${d.dueAt}`).sort();
       const actual = rows.map((d) => `${d.name}@${d.dueAt}`).sort();
       if (JSON.stringify(asRows) !== JSON.stringify(actual)) {
         divergences.push({ disputeId, problem: `deadline rows ${actual.join(', ') || '(none)'} differ from the armed deadlines ${asRows.join(', ') || '(none)'}` });
