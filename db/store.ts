@@ -255,6 +255,16 @@ export function openSqliteStore(options: OpenOptions): DisputeStore {
   return createSqliteStore(openDatabase(options));
 }
 
+/** The scheduler's query: due deadlines by the `deadlines_due` index (exported for its plan's test). */
+export function dueDeadlinesQuery(db: Db) {
+  return db
+    .select()
+    .from(deadlines)
+    .where(lte(deadlines.dueAt, sql.placeholder('at')))
+    .orderBy(asc(deadlines.dueAt), asc(deadlines.priority))
+    .limit(sql.placeholder('limit'));
+}
+
 export function createSqliteStore(db: Db): DisputeStore {
   const p = sql.placeholder;
   const selectDispute = db.select().from(disputes).where(eq(disputes.id, p('id'))).prepare();
@@ -351,13 +361,7 @@ export function createSqliteStore(db: Db): DisputeStore {
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.caller, p('caller')), eq(idempotencyKeys.key, p('key'))))
     .prepare();
-  const selectDue = db
-    .select()
-    .from(deadlines)
-    .where(lte(deadlines.dueAt, p('at')))
-    .orderBy(asc(deadlines.dueAt), asc(deadlines.priority))
-    .limit(p('limit'))
-    .prepare();
+  const selectDue = dueDeadlinesQuery(db).prepare();
   const selectNextDue = db.select({ dueAt: deadlines.dueAt }).from(deadlines).orderBy(asc(deadlines.dueAt)).limit(1).prepare();
   const selectNextDueAfter = db.$client.prepare('select min(due_at) as at from deadlines where due_at > ?');
   const selectHistory = db

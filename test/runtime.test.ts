@@ -3,6 +3,8 @@
  * fired once, idempotency, optimistic concurrency, versioning and replay.
  */
 import Database from 'better-sqlite3';
+import { dueDeadlinesQuery } from '../db/store.ts';
+import { openDatabase } from '../db/sqlite.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../machines/index.ts';
 import type { Service } from '../server/service.ts';
@@ -173,11 +175,10 @@ describe('the scheduler', () => {
   });
 
   it('finds due deadlines through the index, not by scanning disputes', () => {
-    const raw = new Database(tmp.dbPath, { readonly: true });
-    const plan = raw
-      .prepare("explain query plan select * from deadlines where due_at <= ? order by due_at, priority limit 200")
-      .all('2026-01-01T00:00:00.000Z') as { detail: string }[];
-    raw.close();
+    const db = openDatabase({ path: tmp.dbPath });
+    const { sql: query } = dueDeadlinesQuery(db).toSQL(); // the store's own statement
+    const plan = db.$client.prepare(`explain query plan ${query}`).all('2026-01-01T00:00:00.000Z', 200) as { detail: string }[];
+    db.$client.close();
     expect(plan.map((p) => p.detail).join(' | ')).toMatch(/USING INDEX deadlines_due/);
   });
 });
