@@ -1,9 +1,12 @@
 /**
  * The inspector in a real browser: Debian's Chromium driven by playwright-core. Screenshots go to
- * test-artifacts/. Where Chromium is absent outside CI the suite says so loudly and skips; in CI
+ * $ARBITER_ARTIFACTS (default: arbiter-test-artifacts/ in the system's temporary folder), never
+ * into the work tree. Where Chromium is absent outside CI the suite says so loudly and skips; in CI
  * (.ci/run installs it) it must run.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type Api } from './support/api.ts';
@@ -13,7 +16,7 @@ const present = existsSync(CHROMIUM);
 if (!present && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/run should have installed Debian's chromium`);
 if (!present) console.warn(`\n*** browser tests SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium) ***\n`);
 
-const ARTIFACTS = 'test-artifacts';
+const ARTIFACTS = process.env.ARBITER_ARTIFACTS ?? join(tmpdir(), 'arbiter-test-artifacts');
 const DAY = 86_400_000;
 let api: Api;
 let browser: Browser;

@@ -204,7 +204,7 @@ describe('evidence', () => {
     return fetch(`${api.url}/disputes/${id}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   };
 
-  it('stores by content, never by the client’s name; refuses liars and oversize files', async () => {
+  it('R-EVID-1: images are typed by their bytes (jpg, png, gif 87a/89a, bmp), stored by content, at most 2 MB each', async () => {
     const id = await openOn('o-ev-1');
     const traversal = await upload(id, png, '../../../../etc/passwd.png');
     expect(traversal.status).toBe(201);
@@ -219,11 +219,27 @@ describe('evidence', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
     expect((await fetch(`${api.url}/disputes/${id}/evidence/${stored.id}`, { headers: { authorization: `Bearer ${api.token('buyer', 'buyer-ben')}` } })).status).toBe(404);
 
+    // Every accepted image format, whatever the name and declared type say.
+    const formats: [string, Buffer][] = [
+      ['image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, ...Buffer.from('JFIF')])],
+      ['image/gif', Buffer.from('GIF87a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')],
+      ['image/gif', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')],
+      ['image/bmp', Buffer.concat([Buffer.from('BM'), Buffer.alloc(40)])],
+    ];
+    for (const [mediaType, bytes] of formats) {
+      const res = await upload(id, bytes, 'file.txt', t.buyer, 'text/plain');
+      expect(res.status, mediaType).toBe(201);
+      expect(((await res.json()) as { evidence: { mediaType: string } }).evidence.mediaType).toBe(mediaType);
+    }
+
     const liar = await upload(id, Buffer.from('#!/bin/sh\nrm -rf /\n'), 'holiday.png');
     expect(liar.status).toBe(415);
     expect(((await liar.json()) as { detail: string }).detail).toMatch(/jpg\/jpeg, png, gif, bmp/);
-    const huge = Buffer.concat([png, Buffer.alloc(2 * 1024 * 1024)]);
-    const big = await upload(id, huge, 'big.png');
+    // Exactly 2 MB is allowed; one byte more is not.
+    const twoMegabytes = 2 * 1024 * 1024;
+    const atCap = Buffer.concat([png, Buffer.alloc(twoMegabytes - png.length)]);
+    expect((await upload(id, atCap, 'at-cap.png')).status).toBe(201);
+    const big = await upload(id, Buffer.concat([atCap, Buffer.alloc(1)]), 'big.png');
     expect(big.status).toBe(413);
     expect(((await big.json()) as { detail: string }).detail).toMatch(/R-EVID-1/);
     expect((await upload(id, png, 'x.png', t.support)).status).toBe(403);
@@ -232,7 +248,17 @@ describe('evidence', () => {
     expect(bare).toMatchObject({ status: 422, body: { detail: expect.stringContaining('POST /disputes/{id}/evidence') } });
   });
 
-  it('hiding keeps it in the history; parties no longer see it, agents still can; ended disputes take none', async () => {
+  it('R-EVID-2: videos (an unboxing video) are accepted past the image cap, typed by their bytes', async () => {
+    const id = await openOn('o-ev-3');
+    const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(3 * 1024 * 1024)]);
+    const res = await upload(id, mp4, 'unboxing.bin', t.buyer, 'application/octet-stream');
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { evidence: { mediaType: string; kind: string; size: number } }).evidence).toMatchObject({ mediaType: 'video/mp4', kind: 'video', size: mp4.length });
+    const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(64)]);
+    expect((await upload(id, webm, 'clip.webm', t.seller)).status).toBe(201);
+  });
+
+  it('R-EVID-3: hiding keeps it in the history; parties can no longer list or fetch it, support still can; ended disputes take none', async () => {
     const id = await openOn('o-ev-2');
     const { evidence } = (await (await upload(id, png, 'photo.png')).json()) as { evidence: { id: string } };
     expect((await api.request('POST', `/disputes/${id}/evidence/${evidence.id}/hide`, { token: t.seller })).status).toBe(403);
@@ -242,6 +268,10 @@ describe('evidence', () => {
     expect((await api.request('GET', `/disputes/${id}/evidence?includeHidden=true`, { token: t.support })).body.items).toEqual([
       expect.objectContaining({ id: evidence.id, hidden: true }),
     ]);
+    for (const token of [t.buyer, t.seller]) {
+      expect((await fetch(`${api.url}/disputes/${id}/evidence/${evidence.id}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    }
+    expect((await fetch(`${api.url}/disputes/${id}/evidence/${evidence.id}`, { headers: { authorization: `Bearer ${t.support}` } })).status).toBe(200);
     const history = (await api.request('GET', `/disputes/${id}/history`, { token: t.buyer })).body.items.map((h: { type: string }) => h.type);
     expect(history).toEqual(['dispute.opened', 'evidence.add', 'evidence.hide']);
     await api.request('POST', `/disputes/${id}/events`, { token: t.buyer, body: { type: 'buyer.cancel' } });

@@ -1,8 +1,8 @@
 /**
- * One test per lifecycle rule of POLICY.md, named with its id, through `initialTransition()` /
+ * One test per lifecycle rule of docs/POLICY.md, named with its id, through `initialTransition()` /
  * `transition()` with plain values.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
@@ -458,20 +458,31 @@ it('refuses nothing silently: parseEvent names unknown events', () => {
   expect(parsePolicy({}).negotiation.sellerResponseDays).toBe(5);
 });
 
-describe('POLICY.md coverage', () => {
-  const policyPath = fileURLToPath(new URL('../../shared/POLICY.md', import.meta.url));
-  const lifecycle = /^R-(GEN|FUND|OPEN-(5|6|7|8|9|10)|NEG|ESC|APL|RET|REF)\b/;
-  const ids = existsSync(policyPath)
-    ? [...readFileSync(policyPath, 'utf8').matchAll(/^\| (R-[A-Z]+-\d+) \|/gm)].map((m) => m[1]!).filter((id) => lifecycle.test(id))
-    : [];
+describe('docs/POLICY.md coverage', () => {
+  const policyPath = fileURLToPath(new URL('../docs/POLICY.md', import.meta.url));
+  const ids = [...readFileSync(policyPath, 'utf8').matchAll(/^\| (R-[A-Z]+-\d+) \|/gm)].map((m) => m[1]!);
+  // Rules of one dispute's lifecycle live in machines/; the rest (one dispute per item, evidence
+  // files) are the store's and the HTTP layer's, and are tested through them.
+  const lifecycle = /^R-(GEN|FUND|OPEN-(1|2|5|6|7|8|9|10)|NEG|ESC|APL|RET|REF)-?\d*$/;
+  const testDir = fileURLToPath(new URL('.', import.meta.url));
+  const testSources = readdirSync(testDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(`${testDir}/${f}`, 'utf8'))
+    .join('\n');
 
-  it('every lifecycle rule of POLICY.md has a test named with its id, and is enforced in machines/', () => {
-    expect(ids.length, `POLICY.md not found at ${policyPath}`).toBeGreaterThan(30);
-    const tests = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-    const machines = readdirSync(fileURLToPath(new URL('../machines', import.meta.url)))
+  it('every rule of docs/POLICY.md has a test named with its id', () => {
+    expect(ids.length).toBeGreaterThan(45);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.filter((id) => !testSources.includes(`it('${id}:`))).toEqual([]);
+  });
+
+  it('every lifecycle rule is enforced in machines/, named by its id', () => {
+    const machines = readdirSync(fileURLToPath(new URL('../machines', import.meta.url)), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
       .map((f) => readFileSync(fileURLToPath(new URL(`../machines/${f}`, import.meta.url)), 'utf8'))
       .join('\n');
-    expect(ids.filter((id) => !tests.includes(`it('${id}:`))).toEqual([]);
-    expect(ids.filter((id) => !new RegExp(`${id}\\b`).test(machines))).toEqual([]);
+    const lifecycleIds = ids.filter((id) => lifecycle.test(id));
+    expect(lifecycleIds.length).toBeGreaterThan(35);
+    expect(lifecycleIds.filter((id) => !new RegExp(`${id}\\b`).test(machines))).toEqual([]);
   });
 });

@@ -4,7 +4,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoParties } from '../server/demo-seed.ts';
 import { startApi, type Api } from './support/api.ts';
@@ -28,8 +30,12 @@ it('the walk-through runs as written and prints what the README says', async () 
   const script = /```sh\n([\s\S]*?)```/.exec(section('<!-- walkthrough:start -->', '<!-- walkthrough:end -->'))![1]!;
   const env: Record<string, string> = { ...process.env, BASE: api.url } as Record<string, string>;
   for (const party of Object.values(demoParties)) env[party.variable] = api.token(party.role, party.sub);
-  // Asynchronously: the server answering curl runs in this process.
-  const { stdout: output } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { env, encoding: 'utf8', timeout: 60_000 });
+  // Asynchronously: the server answering curl runs in this process. The walk-through writes a
+  // file (step 7), so it runs in a folder of its own, never in the work tree.
+  const cwd = mkdtempSync(join(tmpdir(), 'arbiter-walkthrough-'));
+  const { stdout: output } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd, env, encoding: 'utf8', timeout: 60_000 }).finally(() =>
+    rmSync(cwd, { recursive: true, force: true }),
+  );
 
   if (process.env.SHOW_WALKTHROUGH) console.log(output);
   const afterBlock = readme.slice(readme.indexOf('<!-- walkthrough:end -->'));

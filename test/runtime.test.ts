@@ -70,13 +70,24 @@ describe('the write path', () => {
     expect(await service.store.getHistory(id)).toHaveLength(1);
   });
 
-  it('one dispute per order item, ever (R-OPEN-3), also after a cancellation', async () => {
+  it('R-OPEN-3: one dispute per order item, ever: a second opening is refused, also after a cancellation', async () => {
     const { id } = await openDispute();
+    const whileOpen = await service.runtime.open('order-1', 'item-1', notReceived, buyer);
+    expect(whileOpen).toMatchObject({ ok: false, error: { kind: 'duplicate', existingId: id } });
     await service.runtime.send(id, { type: 'buyer.cancel' }, buyer);
     const again = await service.runtime.open('order-1', 'item-1', notReceived, buyer);
     expect(again).toMatchObject({ ok: false, error: { kind: 'duplicate', existingId: id } });
-    expect(await service.runtime.open('order-1', 'item-2', { ...notReceived, amount: 1500, includeShipping: false }, buyer)).toMatchObject({ ok: true });
+    expect(await service.store.listDisputeIds()).toEqual([id]);
     expect(await service.runtime.open('order-9', 'item-1', notReceived, buyer)).toMatchObject({ ok: false, error: { kind: 'order_not_found' } });
+  });
+
+  it('R-OPEN-4: an order with several items takes one dispute per item, each with its own amounts', async () => {
+    const { id: first } = await openDispute();
+    const second = await service.runtime.open('order-1', 'item-2', { ...notReceived, amount: 1500, includeShipping: false }, buyer);
+    expect(second).toMatchObject({ ok: true, dispute: { orderId: 'order-1', itemId: 'item-2', amounts: { paid: 1500 } } });
+    if (!second.ok) throw new Error('unreachable');
+    expect(second.dispute.id).not.toBe(first);
+    expect((await service.runtime.get(first))?.amounts.paid).toBe(4500);
   });
 
   it('refuses an ineligible opening with the precise problem and stores nothing', async () => {
