@@ -2,9 +2,9 @@ import { instance, type Viz } from '@viz-js/viz';
 import type { MachineDescription, StateDescription, TransitionDescription } from '../machines/index.ts';
 
 /**
- * The statechart as Graphviz DOT: compound states are clusters (parallel regions dashed), every
- * transition that moves the dispute is an edge labelled with its event, its guard and, for a
- * deadline, how long it waits. Rendered to SVG by Graphviz compiled to WebAssembly
+ * The statechart as Graphviz DOT: compound states are clusters (parallel regions dashed), each
+ * resting state names its lifecycle stage, and every transition that moves the dispute is an
+ * edge labelled with its event, its guard and, for a deadline, how long it waits. Rendered to SVG by Graphviz compiled to WebAssembly
  * (`@viz-js/viz`), in plain Node, offline.
  *
  * A dispute's own diagram highlights where it stands (`active`, filled and marked "now") and
@@ -66,6 +66,7 @@ export function toDot(machine: MachineDescription, highlight?: Highlight): strin
       lines.push(`${indent}}`);
       return;
     }
+    const stage = state.stage && !state.transient ? `\n[${state.stage}]` : '';
     const deadlines = state.deadlines.length > 0 ? `\ndeadline: ${state.deadlines.join(', ')}` : '';
     const mark = active ? '\n▶ now' : visited ? '\n✓ visited' : '';
     const style = active
@@ -76,7 +77,7 @@ export function toDot(machine: MachineDescription, highlight?: Highlight): strin
           ? 'shape=diamond, style=filled, fillcolor="#f7fafc", fontsize=9'
           : '';
     const tags = state.tags.includes('ended') ? ', peripheries=2' : '';
-    lines.push(`${indent}${quote(state.path)} [label=${quote(`${state.key}${deadlines}${mark}`)}${style ? `, ${style}` : ''}${tags}];`);
+    lines.push(`${indent}${quote(state.path)} [label=${quote(`${state.key}${stage}${deadlines}${mark}`)}${style ? `, ${style}` : ''}${tags}];`);
   };
 
   const endpoint = (state: StateDescription) => quote(isCompound(state) ? anchorOf(state.path) : state.path);

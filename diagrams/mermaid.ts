@@ -3,7 +3,7 @@ import type { MachineDescription, StateDescription, TransitionDescription } from
 /**
  * Renders the machine description as a Mermaid `stateDiagram-v2` (renders on code hosts):
  * compound states nest, parallel regions are separated by `--`, transitions carry their event
- * and guard. Mermaid cannot draw an edge between states inside different composites, so such an
+ * and guard; each resting state names its lifecycle stage. Mermaid cannot draw an edge between states inside different composites, so such an
  * edge is drawn between the outermost states it leaves and enters (e.g. `negotiating -->
  * resolving : seller.accept`); the Graphviz SVG keeps the exact ends. Transitions without a
  * target (recording a message, flagging an overdue deadline) never move the dispute and are
@@ -35,6 +35,7 @@ export function toMermaid(machine: MachineDescription): string {
     const id = idOf(state.path);
     if (children(state.path).length === 0) {
       lines.push(id === state.key ? `${indent}${id}` : `${indent}state "${state.key}" as ${id}`);
+      if (state.stage) lines.push(`${indent}${id} : stage ${state.stage}`);
       return;
     }
     lines.push(`${indent}state ${id} {`);

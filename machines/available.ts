@@ -1,12 +1,10 @@
-import { transition, type SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Problem } from './context.ts';
 import { deadlineDefinitions, deadlineNames } from './deadlines.ts';
-import { disputeMachine } from './dispute.ts';
+import { activeStateNodes, stateLabel, type DisputeSnapshot } from './snapshot.ts';
+import { transitionDispute, type ExecutedAction } from './transition.ts';
 import { eventCatalog, eventTypes, isEventType, type DisputeEvent, type EventType } from './events.ts';
 import { toMillis } from './time.ts';
-
-export type DisputeSnapshot = SnapshotFrom<typeof disputeMachine>;
 
 /**
  * Why an event was refused, as a value. `kind` maps to the API's status codes in the order they
@@ -80,14 +78,14 @@ export const scheduler: Actor = { role: 'system', id: 'scheduler' };
  * steps for the runtime to persist.
  */
 export function catchUp(snapshot: DisputeSnapshot, at: string) {
-  const steps: { event: DisputeEvent; snapshot: DisputeSnapshot; actions: ReturnType<typeof transition>[1] }[] = [];
+  const steps: { event: DisputeEvent; snapshot: DisputeSnapshot; actions: ExecutedAction[] }[] = [];
   let current = snapshot;
   // Each firing disarms its deadline; the bound only guards against a chart that re-arms one at once.
   for (let i = 0; i < deadlineNames.length * 4; i += 1) {
     const next = dueDeadlines(current, at)[0];
     if (!next) break;
     const event = { type: next.event, at: next.dueAt, by: scheduler } as DisputeEvent;
-    const [after, actions] = transition(disputeMachine, current, event);
+    const [after, actions] = transitionDispute(current, event);
     if (after === current) break;
     steps.push({ event, snapshot: after, actions });
     current = after;
@@ -99,7 +97,7 @@ export function catchUp(snapshot: DisputeSnapshot, at: string) {
 export function acceptedEventTypes(snapshot: DisputeSnapshot, by: Actor, at: string): EventType[] {
   if (snapshot.status !== 'active') return [];
   // Only event types some active state handles can be accepted: probe those alone.
-  const handled = new Set(snapshot._nodes.flatMap((node) => [...node.transitions.keys()]));
+  const handled = new Set(activeStateNodes(snapshot).flatMap((node) => [...node.transitions.keys()]));
   return eventTypes.filter(
     (type) => handled.has(type) && eventCatalog[type].roles.includes(by.role) && snapshot.can(probeEvent(snapshot, type, by, at)),
   );
@@ -174,13 +172,4 @@ export function availableEvents(snapshot: DisputeSnapshot, by: Actor, at: string
     }
     return { type, description: definition.description, schema };
   });
-}
-
-/** A dotted name of the active leaf states, e.g. `negotiating.offerPending`. */
-export function stateLabel(snapshot: DisputeSnapshot): string {
-  const leaves = (value: unknown, prefix: string): string[] =>
-    typeof value === 'string'
-      ? [`${prefix}${value}`]
-      : Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
-  return leaves(snapshot.value, '').join(' + ');
 }

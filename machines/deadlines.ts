@@ -1,4 +1,5 @@
 import type { DisputeContext } from './context.ts';
+import { deadlineNames, type DeadlineName } from './deadline-names.ts';
 import { addBusinessDays, addDays } from './time.ts';
 
 /**
@@ -20,14 +21,12 @@ export interface DeadlineDefinition {
   length: string;
   /** What happens when it fires. */
   effect: string;
+  /** Firing only flags the dispute overdue (a service level), it moves no state. */
+  flagsOverdue: boolean;
   dueAt: (context: DisputeContext, enteredAt: string) => string;
 }
 
-function defineDeadlines<const T extends Record<string, DeadlineDefinition>>(table: T): T {
-  return table;
-}
-
-export const deadlineDefinitions = defineDeadlines({
+export const deadlineDefinitions: Readonly<Record<DeadlineName, DeadlineDefinition>> = {
   sellerResponse: {
     event: 'deadline.sellerResponse',
     rule: 'R-NEG-1',
@@ -35,6 +34,7 @@ export const deadlineDefinitions = defineDeadlines({
     anchor: 'openedAt',
     length: 'negotiation.sellerResponseDays days',
     effect: 'refund as requested',
+    flagsOverdue: false,
     dueAt: (c) => addDays(c.openedAt, c.policy.negotiation.sellerResponseDays),
   },
   negotiationEnd: {
@@ -44,6 +44,7 @@ export const deadlineDefinitions = defineDeadlines({
     anchor: 'openedAt',
     length: 'negotiation.maxDays days',
     effect: 'escalate to an agent',
+    flagsOverdue: false,
     dueAt: (c) => addDays(c.openedAt, c.policy.negotiation.maxDays),
   },
   evidenceRequest: {
@@ -53,6 +54,7 @@ export const deadlineDefinitions = defineDeadlines({
     anchor: 'stateEntry',
     length: 'escalation.evidenceRequestDays days',
     effect: 'back to review with the evidence at hand',
+    flagsOverdue: false,
     dueAt: (c, enteredAt) => addDays(enteredAt, c.policy.escalation.evidenceRequestDays),
   },
   decisionDue: {
@@ -62,6 +64,7 @@ export const deadlineDefinitions = defineDeadlines({
     anchor: 'stateEntry',
     length: 'escalation.decisionDays days',
     effect: 'flag the decision overdue',
+    flagsOverdue: true,
     dueAt: (c, enteredAt) => addDays(enteredAt, c.policy.escalation.decisionDays),
   },
   appealWindow: {
@@ -71,6 +74,7 @@ export const deadlineDefinitions = defineDeadlines({
     anchor: 'decision',
     length: 'appeal.windowDays days',
     effect: 'the decision becomes final',
+    flagsOverdue: false,
     dueAt: (c, enteredAt) => addDays(c.decision?.at ?? enteredAt, c.policy.appeal.windowDays),
   },
   returnShipment: {
@@ -80,6 +84,7 @@ export const deadlineDefinitions = defineDeadlines({
     anchor: 'stateEntry',
     length: 'returns.shipBackDays days',
     effect: 'close for the seller',
+    flagsOverdue: false,
     dueAt: (c, enteredAt) => addDays(enteredAt, c.policy.returns.shipBackDays),
   },
   returnConfirmation: {
@@ -89,6 +94,7 @@ export const deadlineDefinitions = defineDeadlines({
     anchor: 'stateEntry',
     length: 'returns.sellerConfirmationDays days',
     effect: 'refund without the seller’s confirmation',
+    flagsOverdue: false,
     dueAt: (c, enteredAt) => addDays(enteredAt, c.policy.returns.sellerConfirmationDays),
   },
   refundOverdue: {
@@ -98,6 +104,7 @@ export const deadlineDefinitions = defineDeadlines({
     anchor: 'stateEntry',
     length: 'settlement[payment method].maxBusinessDays business days',
     effect: 'flag the refund overdue',
+    flagsOverdue: true,
     dueAt: (c, enteredAt) => addBusinessDays(enteredAt, c.policy.settlement[c.order.paymentMethod].maxBusinessDays),
   },
   protectionEnd: {
@@ -107,14 +114,12 @@ export const deadlineDefinitions = defineDeadlines({
     anchor: 'protectionEnd',
     length: 'opening.protectionDays days after completion',
     effect: 'release the held amount to the seller',
+    flagsOverdue: false,
     dueAt: (c) => c.protectionEndsAt,
   },
-});
+};
 
-export type DeadlineName = keyof typeof deadlineDefinitions;
-export type DeadlineEventType = (typeof deadlineDefinitions)[DeadlineName]['event'];
-
-export const deadlineNames = Object.keys(deadlineDefinitions) as DeadlineName[];
+export { deadlineNames, type DeadlineName };
 
 /** The deadline a `deadline.*` event type belongs to. */
 export function deadlineForEvent(eventType: string): DeadlineName | undefined {

@@ -2,6 +2,7 @@ import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { deadlineDefinitions, deadlineForEvent, type DeadlineName } from './deadlines.ts';
 import { disputeMachine, disputeMachineVersion } from './dispute.ts';
 import { eventCatalog, isEventType } from './events.ts';
+import { stagesIn, type Stage } from './stages.ts';
 
 /**
  * The statechart as plain data, read from the machine definition: its states, every transition
@@ -17,6 +18,8 @@ export interface StateDescription {
   initial: string | null;
   description: string | null;
   tags: string[];
+  /** The lifecycle stage of this state and its descendants, from its own or an ancestor's tags. */
+  stage: Stage | null;
   deadlines: DeadlineName[];
   /** A state left at once by eventless transitions: never rests here. */
   transient: boolean;
@@ -96,6 +99,7 @@ export function describeMachine(): MachineDescription {
       initial: node.initial?.target?.[0] ? node.initial.target[0].key : null,
       description: node.description ?? null,
       tags: [...node.tags],
+      stage: stageOfNode(node),
       deadlines: meta.deadlines ?? [],
       transient: (node.always?.length ?? 0) > 0 && node.always!.some((t) => !t.guard),
     });
@@ -118,10 +122,11 @@ export function describeMachine(): MachineDescription {
   };
 }
 
-/** A person's reading of where the dispute stands: the description of each active leaf state. */
-export function stateDescription(snapshot: { _nodes: readonly AnyStateNode[] }): string {
-  return snapshot._nodes
-    .filter((node) => node.type === 'atomic' || node.type === 'final')
-    .map((node) => node.description ?? node.key.replace(/([A-Z])/g, ' $1').toLowerCase())
-    .join(' · ');
+/** The stage a node's tags (or its nearest ancestor's) give; compound nodes whose children differ have none. */
+function stageOfNode(node: AnyStateNode): Stage | null {
+  for (let at: AnyStateNode | undefined = node; at; at = at.parent) {
+    const [stage] = stagesIn(at.tags);
+    if (stage) return stage;
+  }
+  return null;
 }

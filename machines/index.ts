@@ -12,12 +12,13 @@ export {
   parseEvent,
   payloadJsonSchema,
   scheduler,
-  stateLabel,
   type AvailableEvent,
   type Checked,
-  type DisputeSnapshot,
   type Rejection,
 } from './available.ts';
+export { activeLeaves, activeStateNodes, leafPaths, stateDescription, stateLabel, type DisputeSnapshot } from './snapshot.ts';
+export { awaitedBy, awaitedParties, stageOf, stages, stagesIn, type AwaitedParty, type DisputeTag, type Stage } from './stages.ts';
+export { initialDisputeTransition, transitionDispute, type ExecutedAction } from './transition.ts';
 export {
   ActorSchema,
   eventCatalog,
@@ -25,7 +26,6 @@ export {
   eventTypes,
   isEventType,
   type DisputeEvent,
-  type EventOf,
   type EventPayload,
   type EventPayloadInput,
   type EventType,
@@ -44,5 +44,5 @@ export {
 export { deadlineDefinitions, deadlineForEvent, deadlineNames, type DeadlineName } from './deadlines.ts';
 export { roles, type Actor, type DisputeContext, type Problem, type Role, type Split } from './context.ts';
 export * as rules from './rules.ts';
-export { describeMachine, stateDescription, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
+export { describeMachine, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
 export { persistSnapshot, restoreSnapshot, snapshotMigrations, UnsupportedMachineVersion, type PersistedSnapshot } from './persistence.ts';

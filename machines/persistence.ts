@@ -1,5 +1,6 @@
 import type { Snapshot } from 'xstate';
-import type { DisputeSnapshot } from './available.ts';
+import type { DisputeContext } from './context.ts';
+import type { DisputeSnapshot } from './snapshot.ts';
 import { disputeMachine, disputeMachineVersion } from './dispute.ts';
 
 /**
@@ -9,8 +10,32 @@ import { disputeMachine, disputeMachineVersion } from './dispute.ts';
  */
 export type PersistedSnapshot = ReturnType<typeof disputeMachine.getPersistedSnapshot>;
 
+/** A persisted snapshot as JSON, of any version: what a migration reads and writes. */
+export interface StoredSnapshot {
+  value: unknown;
+  context: unknown;
+  status: string;
+  [key: string]: unknown;
+}
+
 /** `snapshotMigrations[n]` turns a version-n persisted snapshot into a version n+1 one. */
-export const snapshotMigrations: Readonly<Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot>> = {};
+export const snapshotMigrations: Readonly<Record<number, (snapshot: StoredSnapshot) => StoredSnapshot>> = {
+  /**
+   * Version 2 splits two states so that their tags can say what they mean: `resolved` becomes
+   * `resolved.refunded` or `resolved.noRefund` (stage refunded or closed), and
+   * `escalated.awaitingEvidence` becomes `.fromBuyer` or `.fromSeller` (who must act).
+   */
+  1: (snapshot) => {
+    const context = snapshot.context as DisputeContext;
+    const value = snapshot.value;
+    let next: unknown = value;
+    if (value === 'resolved') next = { resolved: context.funds.refunded > 0 ? 'refunded' : 'noRefund' };
+    if (typeof value === 'object' && value !== null && (value as { escalated?: unknown }).escalated === 'awaitingEvidence') {
+      next = { escalated: { awaitingEvidence: context.evidenceRequest?.from === 'seller' ? 'fromSeller' : 'fromBuyer' } };
+    }
+    return { ...snapshot, value: next };
+  },
+};
 
 export class UnsupportedMachineVersion extends Error {
   constructor(
@@ -34,7 +59,7 @@ export function restoreSnapshot(disputeId: string, persisted: unknown, version: 
   if (!Number.isInteger(version) || version > disputeMachineVersion || version < 1) {
     throw new UnsupportedMachineVersion(disputeId, version);
   }
-  let current = persisted as PersistedSnapshot;
+  let current = persisted as StoredSnapshot;
   for (let v = version; v < disputeMachineVersion; v += 1) {
     const migrate = snapshotMigrations[v];
     if (!migrate) throw new UnsupportedMachineVersion(disputeId, version);

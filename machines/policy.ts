@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The buyer-protection policy: every number a rule of POLICY.md needs, validated once.
+ * The buyer-protection policy: every number a rule of docs/POLICY.md needs, validated once.
  *
- * Defaults are the resolutions POLICY.md chose; the seeds' alternatives are reachable by
+ * Defaults are the resolutions docs/POLICY.md chose; the seeds' alternatives are reachable by
  * overriding a field (a 15-day seller window, no appeals, seller appeals, a 10-day wait before
  * escalation, the shipping wait applied to every reason). A dispute freezes the policy it opened
  * under (R-GEN-2), so changing these later never changes a running dispute.
@@ -153,7 +153,7 @@ export const PolicySchema = z
 export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyOverrides = z.input<typeof PolicySchema>;
 
-/** The documented defaults of POLICY.md. */
+/** The documented defaults of docs/POLICY.md. */
 export const defaultPolicy: Policy = Object.freeze(PolicySchema.parse({})) as Policy;
 
 /** Validates overrides on top of the defaults; throws a ZodError naming the bad field. */

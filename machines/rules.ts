@@ -1,5 +1,5 @@
 /**
- * The policy's rules as pure functions of plain values, each named by its POLICY.md id. Guards
+ * The policy's rules as pure functions of plain values, each named by its docs/POLICY.md id. Guards
  * and actions of the machine call these; so does the API, to explain a refusal. A refusal is a
  * `Problem` value, never an exception.
  */

@@ -3,9 +3,11 @@
  * row the store must write in one transaction (history, deadline changes, outbox). No I/O: the
  * runtime loads before and commits after, and a batcher may call it many times per commit.
  */
-import { initialTransition, transition } from 'xstate';
 import {
   catchUp,
+  initialDisputeTransition,
+  transitionDispute,
+  type ExecutedAction,
   checkEvent,
   disputeMachine,
   disputeMachineVersion,
@@ -29,7 +31,7 @@ export const effectKinds: ReadonlySet<string> = new Set(['requestRefund', 'relea
 /** The history type of the row that opens a dispute (it is the machine's input, not an event). */
 export const OPENED = 'dispute.opened';
 
-type Actions = ReturnType<typeof transition>[1];
+type Actions = ExecutedAction[];
 
 /** Accumulates the rows of one step: any deadlines that fell due, then the event itself. */
 class StepRows {
@@ -64,7 +66,7 @@ class StepRows {
 
   apply(event: DisputeEvent, idempotencyKey: string | null = null) {
     const from = stateLabel(this.snapshot);
-    const [next, actions] = transition(disputeMachine, this.snapshot, event);
+    const [next, actions] = transitionDispute(this.snapshot, event);
     this.record(event, next, actions, from, idempotencyKey);
   }
 }
@@ -108,7 +110,7 @@ export type StepResult =
 
 /** Opens a dispute: the machine's initial step, refused when the opening rules say so. */
 export function openStep(input: DisputeInput, by: Actor, now: string, idempotencyKey: string | null = null): StepResult {
-  const [snapshot, actions] = initialTransition(disputeMachine, input);
+  const [snapshot, actions] = initialDisputeTransition(input);
   if (snapshot.context.openingProblems.length > 0) return { ok: false, problems: snapshot.context.openingProblems };
   const rows = new StepRows(snapshot, 0, now);
   rows.record({ type: OPENED, at: input.openedAt, by, request: input.request }, snapshot, actions, null, idempotencyKey);
@@ -161,11 +163,11 @@ export function advanceStep(record: DisputeRecord, now: string): { commit: StepC
  * the stored snapshot: any difference means the history does not explain the state.
  */
 export function replay(input: DisputeInput, history: HistoryRow[]): DisputeSnapshot {
-  let [snapshot] = initialTransition(disputeMachine, input);
+  let [snapshot] = initialDisputeTransition(input);
   for (const row of history) {
     if (row.type === OPENED) continue;
     const event = { ...row.payload, type: row.type, at: row.at, by: { role: row.actorRole, id: row.actorId } } as DisputeEvent;
-    [snapshot] = transition(disputeMachine, snapshot, event);
+    [snapshot] = transitionDispute(snapshot, event);
   }
   return snapshot;
 }

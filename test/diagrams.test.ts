@@ -41,8 +41,8 @@ describe('diagrams', () => {
       visited: new Set(['negotiating.awaitingSellerResponse']),
       taken: new Set([transitionKey(taken)]),
     });
-    expect(dot).toContain('"negotiating.offerPending" [label="offerPending\\n▶ now"');
-    expect(dot).toContain('"negotiating.awaitingSellerResponse" [label="awaitingSellerResponse\\ndeadline: sellerResponse\\n✓ visited"');
+    expect(dot).toContain('"negotiating.offerPending" [label="offerPending\\n[seller-responded]\\n▶ now"');
+    expect(dot).toContain('"negotiating.awaitingSellerResponse" [label="awaitingSellerResponse\\n[negotiating]\\ndeadline: sellerResponse\\n✓ visited"');
     expect(dot).toMatch(/seller\.counterOffer\\n\[counterOfferIsValid\]", color="#2b6cb0"/);
   });
 });

@@ -134,7 +134,7 @@ describe('refunds and releases', () => {
     expect(dispute.state).toBe('resolving.decision.final + resolving.payout.settlement.requested');
     await advance('30d'); // past any card settlement day
     dispute = await get(id);
-    expect(dispute.state).toBe('resolved');
+    expect(dispute.state).toBe('resolved.refunded');
     expect(dispute.amounts).toEqual({ currency: 'USD', paid: 4500, held: 0, refunded: 3000, released: 1500 });
     expect(dispute.context.outcome.split).toEqual({ refunded: 3000, released: 1500, withPaymentProvider: 0 });
     const book = api.server.effects.provider.book(id);

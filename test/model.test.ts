@@ -66,7 +66,7 @@ function samplePayloads(snapshot: DisputeSnapshot, type: keyof typeof eventCatal
         { outcome: 'seller_wins', reason: 'as listed' },
       ];
     case 'agent.requestEvidence':
-      return [{ from: 'buyer', note: 'photos' }];
+      return [{ from: 'buyer', note: 'photos' }, { from: 'seller', note: 'tracking' }];
     case 'evidence.add':
       return [{ evidenceId: 'ev' }];
     default:

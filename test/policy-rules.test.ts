@@ -99,7 +99,7 @@ describe('funds', () => {
     [s, actions] = send(s, buyer, after(2), 'buyer.acceptOffer');
     expect(effects(actions, 'requestRefund')).toEqual([expect.objectContaining({ amount: 2500 })]);
     [s, actions] = send(s, psp, after(5), 'refund.settled', { refundId: s.context.refunds[0]!.id });
-    expect(label(s)).toBe('resolved');
+    expect(label(s)).toBe('resolved.refunded');
     expect(s.context.outcome?.split).toEqual({ refunded: 2500, released: 2000, withPaymentProvider: 0 });
     expect(effects(actions, 'releaseFunds')).toEqual([{ amount: 2000, currency: 'USD', sellerId: seller.id }]);
     expect(s.context.funds).toEqual({ currency: 'USD', paid: 4500, held: 0, refunded: 2500, released: 2000 });
@@ -289,9 +289,9 @@ describe('escalation', () => {
 
   it('R-ESC-5: an evidence request has a deadline; the case returns to review on evidence or when it passes', () => {
     const asked = step(escalated(), agent, after(4), 'agent.requestEvidence', { from: 'buyer', note: 'unboxing video please' });
-    expect(label(asked)).toBe('escalated.awaitingEvidence');
+    expect(label(asked)).toBe('escalated.awaitingEvidence.fromBuyer');
     expect(asked.context.deadlines.evidenceRequest?.dueAt).toBe(after(9));
-    expect(label(step(asked, seller, after(5), 'evidence.add', { evidenceId: 'seller-photo' }))).toBe('escalated.awaitingEvidence');
+    expect(label(step(asked, seller, after(5), 'evidence.add', { evidenceId: 'seller-photo' }))).toBe('escalated.awaitingEvidence.fromBuyer');
     const answered = step(asked, buyer, after(5), 'evidence.add', { evidenceId: 'unboxing.mp4' });
     expect(label(answered)).toBe('escalated.underReview');
     expect(answered.context.evidenceRequest?.answeredAt).toBe(after(5));
@@ -314,10 +314,10 @@ describe('appeal', () => {
     const appealed = step(s, buyer, after(5), 'appeal.file', { reason: 'the photos show another colour' });
     expect(appealed.context.appeal).toMatchObject({ count: 1, filedBy: buyer });
     const [windowClosed] = fire(s, 'appealWindow');
-    expect(label(windowClosed)).toBe('resolved');
+    expect(label(windowClosed)).toBe('resolved.noRefund');
     expect(refuse(windowClosed, buyer, after(12), 'appeal.file', { reason: 'late' })).toMatchObject({ kind: 'not_accepted' });
 
-    expect(label(decided({ outcome: 'seller_wins', reason: 'r' }, { policy: { appeal: { maxAppeals: 0 } } })[0])).toBe('resolved');
+    expect(label(decided({ outcome: 'seller_wins', reason: 'r' }, { policy: { appeal: { maxAppeals: 0 } } })[0])).toBe('resolved.noRefund');
     const [partial] = decided({ outcome: 'buyer_partial_refund', amount: 2400, reason: 'r' }, { policy: { appeal: { appellants: ['buyer', 'seller'] } } });
     expect(step(partial, seller, after(5), 'appeal.file', { reason: 'too much' }).context.appeal.filedBy).toEqual(seller);
   });
@@ -398,7 +398,7 @@ describe('refund settlement', () => {
     expect(label(retry)).toBe('resolving.decision.final + resolving.payout.settlement.retryingToFallback');
     expect(effects(actions, 'requestRefund')).toEqual([expect.objectContaining({ destination: 'account_behind_method', attempt: 2, amount: 4000 })]);
     const done = step(retry, psp, after(8), 'refund.settled', { refundId: s.context.refunds[0]!.id });
-    expect(label(done)).toBe('resolved');
+    expect(label(done)).toBe('resolved.refunded');
     expect(done.context.funds.refunded).toBe(4000);
   });
 
