@@ -41,7 +41,11 @@ export const orderItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.orderId, t.itemId] })],
 );
 
-/** One row per dispute: its persisted snapshot and the version for optimistic concurrency. */
+/**
+ * One row per dispute: its persisted snapshot, the version for optimistic concurrency, and the
+ * columns lists and queues filter on, written by the step in the same transaction (never dug out
+ * of the snapshot's JSON by SQL). Kept small: it is rewritten by every step.
+ */
 export const disputes = sqliteTable(
   'disputes',
   {
@@ -52,13 +56,26 @@ export const disputes = sqliteTable(
     sellerId: text('seller_id').notNull(),
     machineId: text('machine_id').notNull(),
     machineVersion: integer('machine_version').notNull(),
-    /** Dotted label of the active leaf states, for filtering and reading. */
+    /** Dotted label of the active leaf states, for reading. */
     state: text('state').notNull(),
+    /** The lifecycle stage (the chart's stage tag); `''` until derived after an upgrade. */
+    stage: text('stage').notNull().default(''),
+    /** Who must act, comma-separated (`buyer`, `seller`, `agent`, `system`, `nobody`). */
+    awaiting: text('awaiting').notNull().default(''),
+    /** In the agent queue: an active state awaits an agent. */
+    awaitsAgent: integer('awaits_agent', { mode: 'boolean' }).notNull().default(false),
+    /** Agents may see it: it was escalated, decided, or waits for an agent. */
+    agentVisible: integer('agent_visible', { mode: 'boolean' }).notNull().default(false),
+    needsAttention: integer('needs_attention', { mode: 'boolean' }).notNull().default(false),
+    /** When a service level (decision, refund settlement) is or was due; overdue once past. */
+    overdueAt: text('overdue_at'),
+    /** When an agent's decision is due (the queue's order). */
+    decisionDueAt: text('decision_due_at'),
+    /** The tracking number of the return in transit (R-RET-2 carrier callbacks). */
+    returnTracking: text('return_tracking'),
     ended: integer('ended', { mode: 'boolean' }).notNull(),
-    /** The XState persisted snapshot, JSON. */
+    /** The XState persisted snapshot, JSON, without the order facts and policy (in dispute_inputs). */
     snapshot: text('snapshot').notNull(),
-    /** What the dispute started from (order facts, request, policy, openedAt), JSON: replay starts here. */
-    input: text('input').notNull(),
     /** Equals the sequence number of the last history row: `If-Match` compares against it. */
     version: integer('version').notNull(),
     openedAt: text('opened_at').notNull(),
@@ -67,13 +84,28 @@ export const disputes = sqliteTable(
   (t) => [
     // R-OPEN-3: one dispute per order item, ever.
     uniqueIndex('disputes_order_item').on(t.orderId, t.itemId),
-    index('disputes_buyer').on(t.buyerId),
-    index('disputes_seller').on(t.sellerId),
-    index('disputes_state').on(t.state),
-    // Carrier callbacks find the dispute by the return's tracking number (R-RET-2).
-    index('disputes_return_tracking').on(sql`json_extract(${t.snapshot}, '$.context.returnShipment.trackingNumber')`),
+    // Lists page by (opened_at, id), alone or after one equality filter.
+    index('disputes_opened').on(t.openedAt, t.id),
+    index('disputes_buyer').on(t.buyerId, t.openedAt, t.id),
+    index('disputes_seller').on(t.sellerId, t.openedAt, t.id),
+    index('disputes_stage').on(t.stage, t.openedAt, t.id),
+    index('disputes_agent_visible').on(t.openedAt, t.id).where(sql`agent_visible = 1`),
+    index('disputes_agent_queue').on(t.decisionDueAt, t.openedAt, t.id).where(sql`awaits_agent = 1`),
+    index('disputes_overdue').on(t.overdueAt).where(sql`overdue_at is not null`),
+    index('disputes_return_tracking').on(t.returnTracking).where(sql`return_tracking is not null`),
   ],
 );
+
+/**
+ * What a dispute started from (order facts, request, policy, opening instant), JSON, written
+ * once when it opens: replay starts here, and the snapshot row does not carry it.
+ */
+export const disputeInputs = sqliteTable('dispute_inputs', {
+  disputeId: text('dispute_id')
+    .primaryKey()
+    .references(() => disputes.id),
+  input: text('input').notNull(),
+});
 
 /** The append-only history: every event applied, in order, with who sent it. */
 export const disputeEvents = sqliteTable(
@@ -176,29 +208,13 @@ export const evidence = sqliteTable(
     displayName: text('display_name'),
     storageKey: text('storage_key').notNull(),
   },
-  (t) => [index('evidence_dispute').on(t.disputeId, t.uploadedAt)],
+  (t) => [index('evidence_dispute').on(t.disputeId, t.uploadedAt), index('evidence_sha256').on(t.sha256)],
 );
 
-/** The simulated payment provider's own book (what a real provider keeps on its side). */
-export const simulatedPayments = sqliteTable(
-  'simulated_payments',
-  {
-    idempotencyKey: text('idempotency_key').primaryKey(),
-    kind: text('kind', { enum: ['refund', 'release'] }).notNull(),
-    disputeId: text('dispute_id').notNull(),
-    refundId: text('refund_id'),
-    amount: integer('amount').notNull(),
-    currency: text('currency').notNull(),
-    outcome: text('outcome', { enum: ['settle', 'fail'] }).notNull(),
-    failure: text('failure'),
-    reportAt: text('report_at').notNull(),
-    reportedAt: text('reported_at'),
-    createdAt: text('created_at').notNull(),
-  },
-  (t) => [index('simulated_payments_due').on(t.reportedAt, t.reportAt)],
-);
-
-/** A repeated write with the same (caller, key) returns the first answer and changes nothing. */
+/**
+ * A repeated write with the same (caller, key) answers again and changes nothing. What the
+ * repeat needs is kept (status, dispute, version), not the first response: it is re-rendered.
+ */
 export const idempotencyKeys = sqliteTable(
   'idempotency_keys',
   {
@@ -206,7 +222,9 @@ export const idempotencyKeys = sqliteTable(
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     statusCode: integer('status_code').notNull(),
-    response: text('response').notNull(),
+    disputeId: text('dispute_id').notNull().default(''),
+    /** The version the first request created. */
+    version: integer('version').notNull().default(0),
     createdAt: text('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.caller, t.key] }), index('idempotency_created').on(t.createdAt)],
@@ -217,4 +235,10 @@ export const clockState = sqliteTable('clock_state', {
   id: integer('id').primaryKey(),
   offsetMs: integer('offset_ms').notNull().default(0),
   updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+});
+
+/** One row rewritten by `/readyz`: the database accepts a write and the disk has room. */
+export const readiness = sqliteTable('readiness', {
+  id: integer('id').primaryKey(),
+  checkedAt: text('checked_at').notNull(),
 });

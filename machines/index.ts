@@ -18,6 +18,7 @@ export {
 } from './available.ts';
 export { activeLeaves, activeStateNodes, leafPaths, stateDescription, stateLabel, type DisputeSnapshot } from './snapshot.ts';
 export { awaitedBy, awaitedParties, stageOf, stages, stagesIn, type AwaitedParty, type DisputeTag, type Stage } from './stages.ts';
+export { standingOf, type Standing } from './standing.ts';
 export { initialDisputeTransition, transitionDispute, type ExecutedAction } from './transition.ts';
 export {
   ActorSchema,
@@ -45,4 +46,5 @@ export { deadlineDefinitions, deadlineForEvent, deadlineNames, type DeadlineName
 export { roles, type Actor, type DisputeContext, type Problem, type Role, type Split } from './context.ts';
 export * as rules from './rules.ts';
 export { describeMachine, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
-export { persistSnapshot, restoreSnapshot, snapshotMigrations, UnsupportedMachineVersion, type PersistedSnapshot } from './persistence.ts';
+export { compactSnapshot, expandSnapshot, persistSnapshot, restoreSnapshot, snapshotMigrations, UnsupportedMachineVersion, type PersistedSnapshot, type StoredSnapshot } from './persistence.ts';
+export { addBusinessDays, addDays, isAtOrAfter, isBefore, toMillis } from './time.ts';

@@ -54,6 +54,23 @@ export function persistSnapshot(snapshot: DisputeSnapshot): PersistedSnapshot {
   return disputeMachine.getPersistedSnapshot(snapshot) as PersistedSnapshot;
 }
 
+/**
+ * The snapshot as the store keeps it: without the order facts and the policy, which the
+ * dispute's input holds once and never changes (R-GEN-2, R-GEN-3). `expandSnapshot` puts them
+ * back; a snapshot stored whole (by an earlier version) passes through unchanged.
+ */
+export function compactSnapshot(snapshot: DisputeSnapshot): StoredSnapshot {
+  const persisted = persistSnapshot(snapshot) as unknown as StoredSnapshot & { context: DisputeContext };
+  const { order: _order, policy: _policy, ...context } = persisted.context;
+  return { ...persisted, context };
+}
+
+export function expandSnapshot(stored: unknown, input: { order: DisputeContext['order']; policy: DisputeContext['policy'] }): StoredSnapshot {
+  const snapshot = stored as StoredSnapshot & { context: Partial<DisputeContext> };
+  if (snapshot.context.order && snapshot.context.policy) return snapshot;
+  return { ...snapshot, context: { ...snapshot.context, order: input.order, policy: input.policy } };
+}
+
 /** Restores a persisted snapshot written by `version`, migrating it forward when a path exists. */
 export function restoreSnapshot(disputeId: string, persisted: unknown, version: number): DisputeSnapshot {
   if (!Number.isInteger(version) || version > disputeMachineVersion || version < 1) {

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { parsePolicy, type Policy } from '../machines/index.ts';
-import { parseKeyRing } from './http/tokens.ts';
-import { WebhookSubscribers, type WebhookSubscriber } from './webhooks.ts';
+import { parseKeyRing } from './auth/tokens.ts';
+import { WebhookSubscribers, type WebhookSubscriber } from './effects/webhooks.ts';
 import { dirname, join } from 'node:path';
 
 const Env = z.object({
@@ -36,6 +36,8 @@ const Env = z.object({
   ARBITER_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(1000).describe('first retry delay; doubles per attempt up to 5 minutes'),
   ARBITER_EVIDENCE_DIR: z.string().min(1).optional().describe('where evidence files are stored (default: evidence/ beside the database)'),
   ARBITER_STATELY_INSPECT: z.url({ protocol: /^wss?$/ }).optional().describe("a WebSocket URL of Stately's inspector (@statelyai/inspect) to stream every step to"),
+  ARBITER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('the least severe log lines written'),
+  ARBITER_LOG_FORMAT: z.enum(['json', 'text']).optional().describe('json lines (production default) or text for a person (demo default)'),
   ARBITER_SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('longest sleep of the deadline scheduler'),
 });
 
@@ -57,6 +59,8 @@ export interface Config {
   outboxBackoffMs: number;
   evidenceDir: string;
   statelyInspectUrl: string | undefined;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'json' | 'text';
 }
 
 export class ConfigError extends Error {}
@@ -111,5 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxBackoffMs: e.ARBITER_OUTBOX_BACKOFF_MS,
     evidenceDir: e.ARBITER_EVIDENCE_DIR ?? join(dirname(e.ARBITER_DB), 'evidence'),
     statelyInspectUrl: e.ARBITER_STATELY_INSPECT,
+    logLevel: e.ARBITER_LOG_LEVEL,
+    logFormat: e.ARBITER_LOG_FORMAT ?? (mode === 'demo' ? 'text' : 'json'),
   });
 }

@@ -5,10 +5,10 @@
  * gracefully: no new requests, in-flight ones finish, the database closes.
  */
 import { ConfigError, loadConfig } from './config.ts';
-import { seedDemo, demoParties } from './demo-seed.ts';
+import { seedDemo, demoParties } from './cli/demo-seed.ts';
 import { startHttp } from './http/serve.ts';
-import { mintToken } from './http/tokens.ts';
-import { resolveKeys } from './keys.ts';
+import { mintToken } from './auth/tokens.ts';
+import { resolveKeys } from './auth/keys.ts';
 import { startService } from './service.ts';
 
 try {

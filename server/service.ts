@@ -1,14 +1,19 @@
 /**
- * Wires the service together: the store, the clock, the runtime and the scheduler. `main.ts`
- * runs it as a process; tests start it in-process on a temporary database file.
+ * Wires the service together: the store, the clock, the runtime and its scheduler, the read
+ * side, evidence storage and the logger. `main.ts` runs it as a process; tests start it
+ * in-process on a temporary database file.
  */
-import { openSqliteStore, type DisputeStore } from '../db/store.ts';
-import { createControllableClock, systemClock, type Clock, type ControllableClock } from './clock.ts';
+import { openSqliteStore } from '../db/sqlite/index.ts';
+import type { DisputeStore } from '../db/store.ts';
 import type { Config } from './config.ts';
-import { createRuntime, type Runtime } from './runtime.ts';
-import { createScheduler, type Scheduler } from './scheduler.ts';
-import { localDiskStorage, type EvidenceStorage } from './evidence.ts';
-import { attachStatelyInspector } from './stately-bridge.ts';
+import { localDiskStorage, type EvidenceStorage } from './effects/evidence-storage.ts';
+import { attachStatelyInspector } from './effects/stately-bridge.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createQueries, type Queries } from './queries/disputes.ts';
+import { createControllableClock, systemClock, type Clock, type ControllableClock } from './runtime/clock.ts';
+import { deriveMissingColumns } from './runtime/derive.ts';
+import { createRuntime, type Runtime } from './runtime/runtime.ts';
+import { createScheduler, type Scheduler } from './runtime/scheduler.ts';
 
 export interface Service {
   config: Readonly<Config>;
@@ -18,17 +23,27 @@ export interface Service {
   controllableClock: ControllableClock | undefined;
   runtime: Runtime;
   scheduler: Scheduler;
+  queries: Queries;
   /** Where evidence bytes live (local disk by default; an object store can implement it). */
   evidence: EvidenceStorage;
+  log: Logger;
   stop(): Promise<void>;
 }
 
-export async function startService(config: Readonly<Config>): Promise<Service> {
-  const store = openSqliteStore({ path: config.dbPath, durability: config.durability });
+export async function startService(config: Readonly<Config>, log: Logger = createLogger({ level: config.logLevel, format: config.logFormat })): Promise<Service> {
+  const store = await openSqliteStore({ path: config.dbPath, durability: config.durability });
+  const derived = await deriveMissingColumns(store, (disputeId, error) => log.error('could not derive the columns of a dispute', { disputeId, error: String(error) }));
+  if (derived > 0) log.info('derived the new columns of disputes written by an earlier version', { disputes: derived });
   const controllableClock = config.clock === 'controllable' ? await createControllableClock(store) : undefined;
   const clock = controllableClock ?? systemClock;
-  const runtime = createRuntime({ store, clock, policy: config.policy, webhookSubscribers: config.webhooks.map((w) => w.id) });
-  const scheduler = createScheduler({ store, runtime, clock, pollMs: config.schedulerPollMs });
+  const runtime = createRuntime({ store, clock, policy: config.policy, webhookSubscribers: config.webhooks.map((w) => w.id), log });
+  const scheduler = createScheduler({
+    store,
+    runtime,
+    clock,
+    pollMs: config.schedulerPollMs,
+    onError: (error, disputeId) => log.error('could not fire deadlines', { disputeId, error: error instanceof Error ? error.message : String(error) }),
+  });
   // A step may arm a deadline earlier than the scheduler's next look.
   runtime.subscribe(({ commit }) => {
     if (commit.armDeadlines.length > 0) scheduler.wake();
@@ -36,13 +51,13 @@ export async function startService(config: Readonly<Config>): Promise<Service> {
   await scheduler.tick(); // catch up on what fell due while the service was down
   scheduler.start();
   const purgeIdempotencyKeys = () =>
-    store.purgeIdempotency(new Date(Date.parse(clock.now()) - config.idempotencyHours * 3_600_000).toISOString()).catch((error) => {
-      console.error('could not purge idempotency keys', error);
+    store.purgeIdempotency(new Date(Date.parse(clock.now()) - config.idempotencyHours * 3_600_000).toISOString()).catch((error: unknown) => {
+      log.error('could not purge idempotency keys', { error: String(error) });
     });
   await purgeIdempotencyKeys();
   const purgeTimer = setInterval(purgeIdempotencyKeys, 10 * 60_000);
-  const stately = config.statelyInspectUrl ? attachStatelyInspector(runtime, config.statelyInspectUrl) : undefined;
   purgeTimer.unref();
+  const stately = config.statelyInspectUrl ? attachStatelyInspector(runtime, config.statelyInspectUrl) : undefined;
   let stopping: Promise<void> | undefined;
   return {
     config,
@@ -51,7 +66,9 @@ export async function startService(config: Readonly<Config>): Promise<Service> {
     controllableClock,
     runtime,
     scheduler,
+    queries: createQueries({ store, clock, log }),
     evidence: localDiskStorage(config.evidenceDir),
+    log,
     stop() {
       stopping ??= (async () => {
         clearInterval(purgeTimer);

@@ -1,6 +1,6 @@
 /** The typed client against a real server: the README's walk-through, from order to decision. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ArbiterProblem, createArbiterClient } from '../server/client.ts';
+import { ArbiterProblem, createArbiterClient } from '../server/http/client.ts';
 import { startApi, type Api } from './support/api.ts';
 
 let api: Api;

@@ -4,12 +4,12 @@
  * two processes writing one dispute lose no update.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../db/store.ts';
-import { verifyStore } from '../server/verify.ts';
+import { openSqliteStore } from '../db/sqlite/index.ts';
+import { verifyStore } from '../server/cli/verify.ts';
 import { spawnTs } from './support/processes.ts';
 import { DAY_MS, tempDir } from './support/service.ts';
 import { startReceiver } from './support/receiver.ts';
-import { mintToken, parseKeyRing } from '../server/http/tokens.ts';
+import { mintToken, parseKeyRing } from '../server/auth/tokens.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -28,7 +28,7 @@ describe('crash safety', () => {
     const acks = driver.lines.filter((l) => l.startsWith('ACK ')).map((l) => l.split(' ') as [string, string, string, string]);
     expect(acks.length).toBeGreaterThan(400);
 
-    const store = openSqliteStore({ path: tmp.dbPath });
+    const store = await openSqliteStore({ path: tmp.dbPath });
     try {
       for (const [, id, version, body] of acks) {
         const history = await store.getHistory(id);
@@ -64,7 +64,7 @@ describe('deadlines across downtime', () => {
     expect((await first.exited).code).toBe(0);
 
     // The service is down while six days pass.
-    const store = openSqliteStore({ path: tmp.dbPath });
+    const store = await openSqliteStore({ path: tmp.dbPath });
     await store.setClockOffset((await store.getClockOffset()) + 6 * DAY_MS);
     const dueAt = (await store.getDeadlines(id)).find((d) => d.name === 'sellerResponse')!.dueAt;
     await store.close();
@@ -78,7 +78,7 @@ describe('deadlines across downtime', () => {
     third.child.kill('SIGTERM');
     await third.exited;
 
-    const after = openSqliteStore({ path: tmp.dbPath });
+    const after = await openSqliteStore({ path: tmp.dbPath });
     try {
       const history = await after.getHistory(id);
       expect(history.filter((h) => h.type === 'deadline.sellerResponse')).toEqual([expect.objectContaining({ at: dueAt })]);
@@ -104,7 +104,7 @@ describe('two processes on one database file', () => {
     const [ea, eb] = await Promise.all([a.exited, b.exited]);
     expect([ea.code, eb.code], a.stderr() + b.stderr()).toEqual([0, 0]);
 
-    const store = openSqliteStore({ path: tmp.dbPath });
+    const store = await openSqliteStore({ path: tmp.dbPath });
     try {
       const history = await store.getHistory(id);
       expect(history).toHaveLength(301);

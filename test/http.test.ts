@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, routeDocs } from '../server/http/openapi.ts';
-import { mintToken } from '../server/http/tokens.ts';
+import { mintToken } from '../server/auth/tokens.ts';
 import { startApi, testKeys, type Api } from './support/api.ts';
 
 let api: Api;
@@ -348,7 +348,7 @@ describe('service endpoints and documents', () => {
     await registerOrder('o-broken', 'buyer-ana');
     const id = (await openDispute('o-broken', tokens.ana)).id;
     const raw = new Database(api.service.config.dbPath);
-    raw.prepare("update disputes set input = '{not json' where id = ?").run(id);
+    raw.prepare("update disputes set snapshot = '{not json' where id = ?").run(id);
     raw.close();
     const res = await api.request('GET', `/disputes/${id}`, { token: tokens.ana });
     expect(res).toMatchObject({ status: 500, body: { type: '/problems/internal', errorId: expect.any(String) } });

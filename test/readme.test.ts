@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoParties } from '../server/demo-seed.ts';
+import { demoParties } from '../server/cli/demo-seed.ts';
 import { startApi, type Api } from './support/api.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

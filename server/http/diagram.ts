@@ -1,5 +1,5 @@
 /** A dispute on its statechart: the active states, what it went through, the transitions it took. */
-import { describeMachine, type DisputeSnapshot } from '../../machines/index.ts';
+import { describeMachine, leafPaths, type DisputeSnapshot } from '../../machines/index.ts';
 import type { HistoryRow } from '../../db/store.ts';
 import { renderSvg, toDot, transitionKey, type Highlight } from '../../diagrams/graphviz.ts';
 
@@ -18,7 +18,7 @@ function withAncestors(paths: Iterable<string>): Set<string> {
 const leavesOf = (label: string | null) => (label ? label.split(' + ') : []);
 
 export function highlightFor(snapshot: DisputeSnapshot, history: HistoryRow[]): Highlight {
-  const active = withAncestors(snapshot._nodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.')));
+  const active = withAncestors(leafPaths(snapshot.value));
   const visited = withAncestors(history.flatMap((h) => [...leavesOf(h.fromState), ...leavesOf(h.toState)]));
   const taken = new Set<string>();
   for (const row of history) {

@@ -4,10 +4,12 @@
  * the app's routes are the same set, so the document cannot drift from what is served.
  */
 import { z } from 'zod';
-import { disputeMachineVersion } from '../../machines/index.ts';
+import { createRequire } from 'node:module';
 import { problemTypes } from './problems.ts';
 import { ListQuery } from './schemas.ts';
 import './schemas.ts';
+
+const { version: packageVersion } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -33,7 +35,12 @@ const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
 /** Every route the app serves, documented. */
 export const routeDocs: RouteDoc[] = [
-  { method: 'get', path: '/healthz', tag: 'Service', auth: false, summary: 'Liveness and database check', ok: { status: 200, description: 'Up', json: { type: 'object' } }, errors: [] },
+  { method: 'get', path: '/healthz', tag: 'Service', auth: false, summary: 'Liveness: the process answers', ok: { status: 200, description: 'Up', json: { type: 'object' } }, errors: [] },
+  {
+    method: 'get', path: '/readyz', tag: 'Service', auth: false, summary: 'Readiness: the database accepts a write now',
+    description: 'Writes and commits a probe row like any step; 503 (problem unavailable) when the disk is full or read-only or the database is gone.',
+    ok: { status: 200, description: 'Ready', json: { type: 'object' } }, errors: [503],
+  },
   { method: 'get', path: '/openapi.json', tag: 'Service', auth: false, summary: 'This document', ok: { status: 200, description: 'OpenAPI 3.1', json: { type: 'object' } }, errors: [] },
   { method: 'get', path: '/docs', tag: 'Service', auth: false, summary: 'API reference (works offline)', ok: { status: 200, description: 'HTML page', content: 'text/html' }, errors: [] },
   { method: 'get', path: '/docs/scalar.js', tag: 'Service', auth: false, summary: 'The reference page’s script, served from node_modules', ok: { status: 200, description: 'JavaScript', content: 'text/javascript' }, errors: [] },
@@ -63,7 +70,8 @@ export const routeDocs: RouteDoc[] = [
   },
   {
     method: 'get', path: '/disputes', tag: 'Disputes', auth: true, query: ListQuery, summary: 'List the disputes the caller may see',
-    description: 'Buyers and sellers see their own, agents the escalated ones, support and system all. Cursor pagination: pass nextCursor back as cursor.',
+    description:
+      'Buyers and sellers see their own, agents the ones that involve agents (escalated, decided, or waiting for one), support and system all. Oldest first; cursor pagination: pass nextCursor back as cursor. A page reads a bounded number of rows, so a sparse filter may answer a short (even empty) page with a nextCursor: follow it until it is null.',
     ok: { status: 200, description: 'A page', json: { type: 'object', properties: { items: { type: 'array', items: ref('Dispute') }, nextCursor: { type: ['string', 'null'] } } } }, errors: [401, 422],
   },
   { method: 'get', path: '/disputes/{id}', tag: 'Disputes', auth: true, summary: 'A dispute: state, version, amounts, deadlines and what the caller may send next', ok: { status: 200, description: 'The dispute', schema: 'Dispute' }, errors: [401, 404] },
@@ -81,8 +89,14 @@ export const routeDocs: RouteDoc[] = [
     ok: { status: 200, description: 'Recorded; the state does not change', schema: 'Dispute' }, errors: [400, 401, 403, 404, 409, 413, 415, 422],
   },
   {
-    method: 'get', path: '/agent/queue', tag: 'Agents', auth: true, summary: 'Escalated and appealed disputes, the earliest decision due first',
-    ok: { status: 200, description: 'The queue', json: { type: 'object', properties: { items: { type: 'array', items: { allOf: [ref('Dispute'), { type: 'object', properties: { decisionDueAt: { type: ['string', 'null'] }, overdue: { type: 'boolean' }, assignedAgent: { type: ['string', 'null'] } } }] } } } } }, errors: [401, 403],
+    method: 'get', path: '/agent/queue', tag: 'Agents', auth: true, summary: 'Disputes waiting for an agent, the earliest decision due first (overdue first of all), then the rest',
+    query: z.strictObject({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    ok: {
+      status: 200,
+      description: 'The queue',
+      json: { type: 'object', properties: { items: { type: 'array', items: { allOf: [ref('Dispute'), { type: 'object', properties: { assignedAgent: { type: ['string', 'null'] } } }] } }, nextCursor: { type: ['string', 'null'] } } },
+    },
+    errors: [401, 403, 422],
   },
   {
     method: 'post', path: '/disputes/{id}/evidence', tag: 'Evidence', auth: true, upload: true, headers: ['Idempotency-Key', 'X-CSRF-Token'], summary: 'Upload evidence (buyer, seller, agent)',
@@ -184,7 +198,7 @@ export function buildOpenApiDocument() {
     openapi: '3.1.0',
     info: {
       title: 'Arbiter',
-      version: `machine ${disputeMachineVersion}`,
+      version: packageVersion,
       description:
         'Buyer-protection disputes as durable, inspectable statecharts. Authenticate with `Authorization: Bearer <token>` (HS256 JWT with `sub`, `role`, `exp`, signed with a configured key, chosen by `kid`). Every error is `application/problem+json`; its `type` resolves to an explanation.',
     },

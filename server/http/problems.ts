@@ -23,6 +23,7 @@ export const problemTypes = {
   'duplicate-dispute': { status: 409, title: 'This order item already has a dispute', help: 'R-OPEN-3: one dispute per order item, ever; existingDisputeId names it.' },
   'precondition-failed': { status: 412, title: 'Stale If-Match', help: 'The dispute changed since the version you sent; fetch it again (currentVersion) and decide anew.' },
   busy: { status: 503, title: 'Too much contention, retry', help: 'The dispute kept changing while the request was retried; retry shortly.' },
+  unavailable: { status: 503, title: 'The database cannot take writes now', help: 'The write was not made (the disk is full or read-only, or the database is unreachable); nothing changed. Retry later; /readyz tells when the service can write again.' },
   'unsupported-machine-version': { status: 500, title: 'Stored dispute of an unsupported machine version', help: 'The dispute was written by a machine version this build cannot read; an operator must deploy a migration.' },
   'not-available': { status: 404, title: 'Not available in this mode', help: 'The endpoint exists in demo mode only.' },
   internal: { status: 500, title: 'Internal error', help: 'Something failed on our side. Quote the errorId; it is in the service log.' },

@@ -3,7 +3,8 @@
  * document. Objects are strict: an unknown field is an error, never silently dropped.
  */
 import { z } from 'zod';
-import { eventCatalog, eventTypes, OpenRequest, OrderItemFacts } from '../../machines/index.ts';
+import { eventCatalog, eventTypes, OpenRequest, OrderItemFacts, stages } from '../../machines/index.ts';
+import '../queries/view.ts'; // registers the Dispute schema for the OpenAPI document
 
 const Id = z.string().trim().min(1).max(200);
 
@@ -57,7 +58,12 @@ export const ClockAdvanceBody = z
   .strictObject({ by: z.string().min(2).max(20).meta({ description: 'A duration such as 90s, 15m, 6h, 15d or 1d12h', example: '6d' }) })
   .meta({ id: 'ClockAdvance' });
 
+export const CarrierReturnBody = z
+  .strictObject({ trackingNumber: z.string().trim().min(1).max(100), status: z.enum(['delivered']), carrier: z.string().trim().min(1).max(100).optional() })
+  .meta({ id: 'CarrierReturn', description: 'A carrier reports a return shipment delivered (R-RET-2)' });
+
 export const ListQuery = z.strictObject({
+  stage: z.enum(stages).optional().meta({ description: 'Lifecycle stage, e.g. escalated or refunding' }),
   state: z.string().max(200).optional().meta({ description: 'State label prefix, e.g. escalated or negotiating.offerPending' }),
   buyer: Id.optional(),
   seller: Id.optional(),
@@ -82,30 +88,6 @@ export const Problem = z
     errorId: z.string().optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
-
-const Funds = z.object({ currency: z.string(), paid: z.number().int(), held: z.number().int(), refunded: z.number().int(), released: z.number().int() });
-
-export const Dispute = z
-  .object({
-    id: z.string(),
-    label: z.string().meta({ description: 'Where the dispute stands, in words' }),
-    orderId: z.string(),
-    itemId: z.string(),
-    buyerId: z.string(),
-    sellerId: z.string(),
-    state: z.string().meta({ description: 'Dotted label of the active states' }),
-    value: z.unknown().meta({ description: 'The XState state value' }),
-    ended: z.boolean(),
-    version: z.number().int().meta({ description: 'Send it back in If-Match' }),
-    machine: z.object({ id: z.string(), version: z.number().int() }),
-    amounts: Funds.meta({ description: 'paid = held + refunded + released' }),
-    deadlines: z.array(z.object({ name: z.string(), event: z.string(), dueAt: z.string(), rule: z.string() })),
-    next: z.array(z.object({ type: z.string(), description: z.string(), schema: z.record(z.string(), z.unknown()) })).meta({ description: 'Events the caller may send now, with payload schemas' }),
-    context: z.record(z.string(), z.unknown()).meta({ description: 'Everything the dispute records: amounts requested, offered, decided; who did what; the frozen policy and order facts' }),
-    openedAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'Dispute' });
 
 export const HistoryEntry = z
   .object({

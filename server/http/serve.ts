@@ -5,11 +5,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import type { KeyRing } from '../auth/tokens.ts';
+import { startEffects, type Effects } from '../effects/effects.ts';
 import type { Service } from '../service.ts';
 import { createApp } from './app.ts';
 import { createMetrics } from './metrics.ts';
-import { startEffects, type Effects } from '../effects.ts';
-import type { KeyRing } from './tokens.ts';
 
 export interface RunningServer {
   url: string;
@@ -19,24 +19,10 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startHttp(service: Service, keys: KeyRing, options: { log?: (line: string) => void; effectsPollMs?: number } = {}): Promise<RunningServer> {
+export async function startHttp(service: Service, keys: KeyRing, options: { effectsPollMs?: number } = {}): Promise<RunningServer> {
   const { config } = service;
-  // The app reports provider outcomes through itself, so the effects start after it.
-  const wired: { effects?: Effects } = {};
-  const app = createApp({
-    service,
-    keys,
-    mode: config.mode,
-    metrics: createMetrics(),
-    metricsAccess: config.metricsAccess,
-    afterClockMoved: async () => {
-      await wired.effects?.runDue();
-    },
-    advanceClock: (ms) => wired.effects!.advanceClock(ms),
-    ...(options.log ? { log: options.log } : {}),
-  });
-  const effects = startEffects(service, app, keys, options.effectsPollMs ? { pollMs: options.effectsPollMs } : {});
-  wired.effects = effects;
+  const effects = startEffects(service, options.effectsPollMs ? { pollMs: options.effectsPollMs } : {});
+  const app = createApp({ service, keys, mode: config.mode, metrics: createMetrics(), metricsAccess: config.metricsAccess, effects });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server;
     s.once('error', reject);

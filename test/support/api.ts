@@ -1,6 +1,7 @@
 /** A real HTTP server on 127.0.0.1 (port chosen by the OS) over a real SQLite file. */
 import { startHttp, type RunningServer } from '../../server/http/serve.ts';
-import { mintToken, type HttpRole, type KeyRing } from '../../server/http/tokens.ts';
+import { createLogger } from '../../server/log.ts';
+import { mintToken, type HttpRole, type KeyRing } from '../../server/auth/tokens.ts';
 import type { Service } from '../../server/service.ts';
 import type { Config } from '../../server/config.ts';
 import { startTestService, tempDir } from './service.ts';
@@ -27,9 +28,10 @@ export interface Api {
 export async function startApi(options: { keys?: KeyRing; mode?: 'demo' | 'production'; config?: Partial<Config> } = {}): Promise<Api> {
   const tmp = tempDir('arbiter-api-');
   const keys = options.keys ?? testKeys;
-  const service = await startTestService(tmp.dbPath, { mode: options.mode ?? 'demo', ...options.config });
   const logs: string[] = [];
-  const server = await startHttp(service, keys, { log: (line) => logs.push(line), effectsPollMs: 50 });
+  const log = createLogger({ level: 'info', format: 'json', write: (line) => logs.push(line) });
+  const service = await startTestService(tmp.dbPath, { mode: options.mode ?? 'demo', ...options.config }, log);
+  const server = await startHttp(service, keys, { effectsPollMs: 50 });
   return {
     url: server.url,
     dir: tmp.dir,

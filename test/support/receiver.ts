@@ -1,7 +1,7 @@
 /** A webhook receiver on 127.0.0.1 for the tests: verifies signatures, records every delivery. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySignature } from '../../server/webhooks.ts';
+import { verifySignature } from '../../server/effects/webhooks.ts';
 
 export interface Delivery {
   id: string;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parsePolicy, type PolicyOverrides } from '../../machines/index.ts';
 import type { DisputeStore, OrderRegistration } from '../../db/store.ts';
 import type { Config } from '../../server/config.ts';
+import type { Logger } from '../../server/log.ts';
 import { startService, type Service } from '../../server/service.ts';
 
 export function tempDir(prefix = 'arbiter-test-') {
@@ -14,11 +15,11 @@ export function tempDir(prefix = 'arbiter-test-') {
 
 export function testConfig(dbPath: string, overrides: Partial<Config> & { policyOverrides?: PolicyOverrides } = {}): Config {
   const { policyOverrides, ...rest } = overrides;
-  return { port: 0, host: '127.0.0.1', mode: 'demo', tokenKeys: undefined, metricsAccess: 'loopback', dbPath, durability: 'full', clock: 'controllable', policy: parsePolicy(policyOverrides ?? {}), schedulerPollMs: 50, idempotencyHours: 24, webhooks: [], outboxMaxAttempts: 8, outboxBackoffMs: 20, evidenceDir: join(dbPath, '..', 'evidence'), statelyInspectUrl: undefined, ...rest };
+  return { port: 0, host: '127.0.0.1', mode: 'demo', tokenKeys: undefined, metricsAccess: 'loopback', dbPath, durability: 'full', clock: 'controllable', policy: parsePolicy(policyOverrides ?? {}), schedulerPollMs: 50, idempotencyHours: 24, webhooks: [], outboxMaxAttempts: 8, outboxBackoffMs: 20, evidenceDir: join(dbPath, '..', 'evidence'), statelyInspectUrl: undefined, logLevel: 'warn', logFormat: 'text', ...rest };
 }
 
-export async function startTestService(dbPath: string, overrides: Parameters<typeof testConfig>[1] = {}): Promise<Service> {
-  return startService(testConfig(dbPath, overrides));
+export async function startTestService(dbPath: string, overrides: Parameters<typeof testConfig>[1] = {}, log?: Logger): Promise<Service> {
+  return startService(testConfig(dbPath, overrides), log);
 }
 
 const DAY = 86_400_000;

@@ -1,0 +1,71 @@
+/**
+ * Where a dispute stands, as the rest of the service asks it: the columns lists, the agent queue
+ * and visibility are answered from. Read from the chart's tags and the context, never from state
+ * labels; the step writes them beside the snapshot in the same transaction.
+ */
+import type { DisputeContext } from './context.ts';
+import { deadlineDefinitions, deadlineNames } from './deadlines.ts';
+import { stateLabel, type DisputeSnapshot } from './snapshot.ts';
+import { awaitedBy, stageOf, type AwaitedParty, type Stage } from './stages.ts';
+import { addDays, toMillis } from './time.ts';
+
+export interface Standing {
+  /** Dotted label of the active leaf states. */
+  state: string;
+  stage: Stage;
+  awaiting: AwaitedParty[];
+  awaitsAgent: boolean;
+  /** Agents may see it: it was escalated or decided, or an agent must act on it now. */
+  agentVisible: boolean;
+  needsAttention: boolean;
+  /** When the service level now running (a decision, a refund's settlement) is or was due. */
+  overdueAt: string | null;
+  /** When the agent's decision is due, while an agent must act (the queue's order). */
+  decisionDueAt: string | null;
+  /** The return in transit's tracking number (carrier callbacks find the dispute by it). */
+  returnTracking: string | null;
+  ended: boolean;
+}
+
+/** R-ESC-1: the decision awaited now is due this long after the escalation or the appeal. */
+function decisionDueAt(snapshot: DisputeSnapshot): string | null {
+  const c = snapshot.context;
+  const armed = c.deadlines.decisionDue?.dueAt;
+  if (armed) return armed;
+  // Fired already (flagged overdue, disarmed): recompute from the instant the wait began.
+  const stage = stageOf(snapshot);
+  const since = stage === 'appealed' ? c.appeal.filedAt : stage === 'escalated' ? c.escalation?.at : null;
+  return since ? addDays(since, c.policy.escalation.decisionDays) : null;
+}
+
+/** R-ESC-1, R-REF-3: when the running service level is due; past once it is overdue. */
+function overdueAt(snapshot: DisputeSnapshot, decisionDue: string | null, context: DisputeContext): string | null {
+  const candidates: string[] = [];
+  if (decisionDue) candidates.push(decisionDue);
+  for (const name of deadlineNames) {
+    const armed = context.deadlines[name];
+    if (armed && deadlineDefinitions[name].flagsOverdue) candidates.push(armed.dueAt);
+  }
+  const refund = context.refunds.at(-1);
+  if (context.refundOverdue && refund && snapshot.hasTag('refunding')) candidates.push(refund.expectedBy);
+  return candidates.length === 0 ? null : candidates.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
+}
+
+export function standingOf(snapshot: DisputeSnapshot): Standing {
+  const c = snapshot.context;
+  const awaiting = awaitedBy(snapshot);
+  const awaitsAgent = awaiting.includes('agent');
+  const decisionDue = decisionDueAt(snapshot);
+  return {
+    state: stateLabel(snapshot),
+    stage: stageOf(snapshot),
+    awaiting,
+    awaitsAgent,
+    agentVisible: awaitsAgent || c.escalation !== null || c.decision !== null,
+    needsAttention: snapshot.hasTag('needs-attention'),
+    overdueAt: overdueAt(snapshot, decisionDue, c),
+    decisionDueAt: awaitsAgent ? decisionDue : null,
+    returnTracking: c.returnShipment?.trackingNumber ?? null,
+    ended: snapshot.hasTag('ended'),
+  };
+}

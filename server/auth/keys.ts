@@ -1,0 +1,21 @@
+/**
+ * The token signing keys in force. Production reads ARBITER_TOKEN_KEYS. Demo mode, when it is
+ * unset, generates one key and keeps it beside the database (`demo-keys.txt`), so the tokens it
+ * printed keep working across restarts.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Config } from '../config.ts';
+import { parseKeyRing, type KeyRing } from './tokens.ts';
+
+export function resolveKeys(config: Pick<Config, 'tokenKeys' | 'mode' | 'dbPath'>): KeyRing {
+  if (config.tokenKeys) return parseKeyRing(config.tokenKeys);
+  if (config.mode !== 'demo') throw new Error('ARBITER_TOKEN_KEYS is required in production mode');
+  const file = join(dirname(config.dbPath), 'demo-keys.txt');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `demo:${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return parseKeyRing(readFileSync(file, 'utf8').trim());
+}

@@ -1,0 +1,66 @@
+/** The service itself: liveness and readiness, the OpenAPI document and its reference page, problem types, metrics. */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import { authenticate, requireRole } from '../authenticate.ts';
+import type { AppDeps, AppEnv } from '../deps.ts';
+import { docsPage, scalarScript } from '../docs.ts';
+import { buildOpenApiDocument } from '../openapi.ts';
+import { HttpProblem, problemTypes, type ProblemType } from '../problems.ts';
+
+const isLoopback = (address: string | undefined) => address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+
+export function serviceRoutes(deps: AppDeps) {
+  const { service, metrics, mode } = deps;
+  const { store, clock } = service;
+  const auth = authenticate(deps.keys);
+  const openapi = buildOpenApiDocument();
+
+  return new Hono<AppEnv>()
+    .get('/healthz', (c) => c.json({ status: 'ok', mode, now: clock.now() }))
+    .get('/readyz', async (c) => {
+      // Ready means able to write: a probe row is written and committed like any step.
+      await store.probeWrite();
+      return c.json({ status: 'ready', store: store.kind, now: clock.now() });
+    })
+    .get('/openapi.json', (c) => c.json(openapi))
+    .get('/docs', (c) => c.html(docsPage()))
+    .get('/docs/scalar.js', (c) => {
+      c.header('Cache-Control', 'public, max-age=86400');
+      return c.body(scalarScript(), 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+    })
+    .get('/problems/:type', (c) => {
+      const type = c.req.param('type') as ProblemType;
+      const known = Object.hasOwn(problemTypes, type) ? problemTypes[type] : undefined;
+      if (!known) throw new HttpProblem('not-found', `no problem type ${type}`);
+      return c.json({ type: `/problems/${type}`, status: known.status, title: known.title, description: known.help });
+    })
+    .get(
+      '/metrics',
+      async (c, next) => {
+        if (deps.metricsAccess === 'public') return next();
+        if (deps.metricsAccess === 'loopback') {
+          let address: string | undefined;
+          try {
+            address = getConnInfo(c).remote.address;
+          } catch {
+            address = undefined; // not served by Node (app.request in tests): not loopback
+          }
+          if (isLoopback(address)) return next();
+        }
+        return auth(c, async () => {
+          requireRole(c, ['support', 'admin'], 'metrics');
+          await next();
+        });
+      },
+      async (c) => {
+        const stats = await store.stats(clock.now());
+        const text = metrics.render({
+          arbiter_disputes_open: { help: 'Disputes not yet ended.', value: stats.disputesOpen },
+          arbiter_agent_queue_depth: { help: 'Disputes waiting for an agent.', value: stats.agentQueue },
+          arbiter_deadlines_due: { help: 'Deadlines due and not yet fired.', value: stats.deadlinesDue },
+          arbiter_outbox_pending: { help: 'Effects waiting to be carried out.', value: stats.outboxPending },
+        });
+        return c.body(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      },
+    );
+}
