@@ -89,10 +89,18 @@ export const disputes = sqliteTable(
     index('disputes_buyer').on(t.buyerId, t.openedAt, t.id),
     index('disputes_seller').on(t.sellerId, t.openedAt, t.id),
     index('disputes_stage').on(t.stage, t.openedAt, t.id),
-    index('disputes_agent_visible').on(t.openedAt, t.id).where(sql`agent_visible = 1`),
-    index('disputes_agent_queue').on(t.decisionDueAt, t.openedAt, t.id).where(sql`awaits_agent = 1`),
-    index('disputes_overdue').on(t.overdueAt).where(sql`overdue_at is not null`),
-    index('disputes_return_tracking').on(t.returnTracking).where(sql`return_tracking is not null`),
+    index('disputes_agent_visible')
+      .on(t.openedAt, t.id)
+      .where(sql`agent_visible = 1`),
+    index('disputes_agent_queue')
+      .on(t.decisionDueAt, t.openedAt, t.id)
+      .where(sql`awaits_agent = 1`),
+    index('disputes_overdue')
+      .on(t.overdueAt)
+      .where(sql`overdue_at is not null`),
+    index('disputes_return_tracking')
+      .on(t.returnTracking)
+      .where(sql`return_tracking is not null`),
   ],
 );
 
@@ -234,7 +242,9 @@ export const idempotencyKeys = sqliteTable(
 export const clockState = sqliteTable('clock_state', {
   id: integer('id').primaryKey(),
   offsetMs: integer('offset_ms').notNull().default(0),
-  updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  updatedAt: text('updated_at')
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
 });
 
 /** One row rewritten by `/readyz`: the database accepts a write and the disk has room. */

@@ -153,9 +153,7 @@ export interface StepCommit {
  * `unavailable`: the database could not commit (full, read-only, gone): nothing was written.
  */
 export type CommitOutcome =
-  | { ok: true }
-  | { ok: false; reason: 'conflict' | 'duplicate' | 'idempotency_key_taken' }
-  | { ok: false; reason: 'unavailable'; message: string };
+  { ok: true } | { ok: false; reason: 'conflict' | 'duplicate' | 'idempotency_key_taken' } | { ok: false; reason: 'unavailable'; message: string };
 
 export interface OrderRegistration {
   orderId: string;

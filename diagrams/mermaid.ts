@@ -55,7 +55,10 @@ export function toMermaid(machine: MachineDescription): string {
     }
     for (const edge of edgesByScope.get(state.path) ?? []) lines.push(`${indent}${edge}`);
   };
-  emitBody(machine.states.find((s) => s.parent === null)!, '  ');
+  emitBody(
+    machine.states.find((s) => s.parent === null)!,
+    '  ',
+  );
   return `${lines.join('\n')}\n`;
 }
 

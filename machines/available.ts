@@ -26,7 +26,7 @@ function zodProblems(error: z.ZodError): Problem[] {
     rule: 'EVENT',
     field: issue.path.join('.') || undefined,
     message: issue.message,
-  }) as Problem);
+  }));
 }
 
 /**
@@ -54,7 +54,7 @@ export function parseEvent(raw: unknown, by: Actor, at: string): Checked<Dispute
 }
 
 function probeEvent(snapshot: DisputeSnapshot, type: EventType, by: Actor, at: string): DisputeEvent {
-  const payload = (eventCatalog[type].probe as (c: typeof snapshot.context) => object)(snapshot.context);
+  const payload = eventCatalog[type].probe(snapshot.context);
   return { ...payload, type, at, by } as DisputeEvent;
 }
 
@@ -98,9 +98,7 @@ export function acceptedEventTypes(snapshot: DisputeSnapshot, by: Actor, at: str
   if (snapshot.status !== 'active') return [];
   // Only event types some active state handles can be accepted: probe those alone.
   const handled = new Set(activeStateNodes(snapshot).flatMap((node) => [...node.transitions.keys()]));
-  return eventTypes.filter(
-    (type) => handled.has(type) && eventCatalog[type].roles.includes(by.role) && snapshot.can(probeEvent(snapshot, type, by, at)),
-  );
+  return eventTypes.filter((type) => handled.has(type) && eventCatalog[type].roles.includes(by.role) && snapshot.can(probeEvent(snapshot, type, by, at)));
 }
 
 /**
@@ -146,7 +144,7 @@ const payloadJsonSchemas = new Map<EventType, Record<string, unknown>>();
 export function payloadJsonSchema(type: EventType): Record<string, unknown> {
   let schema = payloadJsonSchemas.get(type);
   if (!schema) {
-    schema = z.toJSONSchema(eventCatalog[type].payload as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    schema = z.toJSONSchema(eventCatalog[type].payload as z.ZodType, { io: 'input', unrepresentable: 'any' });
     payloadJsonSchemas.set(type, schema);
   }
   return schema;

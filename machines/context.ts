@@ -23,14 +23,7 @@ export interface Problem {
   earliest?: string;
 }
 
-export type ResolutionSource =
-  | 'seller_accepted'
-  | 'seller_silent'
-  | 'offer_accepted'
-  | 'proposal_accepted'
-  | 'automatic_offer'
-  | 'decision'
-  | 'seller_fraud';
+export type ResolutionSource = 'seller_accepted' | 'seller_silent' | 'offer_accepted' | 'proposal_accepted' | 'automatic_offer' | 'decision' | 'seller_fraud';
 
 /** What the dispute will pay out: the agreed or decided refund and how the goods travel. */
 export interface Resolution {
@@ -76,13 +69,7 @@ export interface Refund {
   failures: { at: string; reason: string }[];
 }
 
-export type EndName =
-  | 'refused'
-  | 'resolved'
-  | 'reshipped'
-  | 'cancelled'
-  | 'closedForSeller'
-  | 'movedToPaymentProvider';
+export type EndName = 'refused' | 'resolved' | 'reshipped' | 'cancelled' | 'closedForSeller' | 'movedToPaymentProvider';
 
 /** R-FUND-2: how the amount paid for the item ended up. */
 export interface Split {

@@ -17,25 +17,14 @@ const none = z.strictObject({});
 
 const DecisionPayload = z
   .strictObject({
-    outcome: z
-      .enum(['buyer_full_refund', 'buyer_partial_refund', 'seller_wins'])
-      .meta({ description: 'R-ESC-2: the outcome of the dispute' }),
+    outcome: z.enum(['buyer_full_refund', 'buyer_partial_refund', 'seller_wins']).meta({ description: 'R-ESC-2: the outcome of the dispute' }),
     amount: PositiveMinorUnits.optional().meta({
       description: 'Partial refunds only: the refund for the item itself (minor units)',
     }),
-    refundShipping: z
-      .boolean()
-      .meta({ description: 'R-ESC-4: partial refunds of an unusable item may add the shipping cost' })
-      .default(false),
+    refundShipping: z.boolean().meta({ description: 'R-ESC-4: partial refunds of an unusable item may add the shipping cost' }).default(false),
     itemUnusable: z.boolean().meta({ description: 'The agent finds the item unusable' }).default(false),
-    returnRequired: z
-      .boolean()
-      .optional()
-      .meta({ description: 'return_and_refund only: the buyer returns the goods first (default: with a full refund)' }),
-    sellerPaysReturnShipping: z
-      .boolean()
-      .meta({ description: 'R-RET-4: the seller pays the return shipping' })
-      .default(false),
+    returnRequired: z.boolean().optional().meta({ description: 'return_and_refund only: the buyer returns the goods first (default: with a full refund)' }),
+    sellerPaysReturnShipping: z.boolean().meta({ description: 'R-RET-4: the seller pays the return shipping' }).default(false),
     reason: Text(4000, 'R-ESC-2: the written reason for the decision'),
     overrideReason: Text(4000, 'R-ESC-3: why a partial refund falls outside the expected band').optional(),
   })
@@ -307,12 +296,11 @@ export type DisputeEvent = {
   [T in EventType]: { type: T; at: string; by: z.infer<typeof ActorSchema> } & EventPayload<T>;
 }[EventType];
 
-export type EventOf<T extends EventType> = Extract<DisputeEvent, { type: T }>;
-
 /** Which roles may send each event type (the role table). */
-export const eventRoles: Readonly<Record<EventType, readonly Role[]>> = Object.fromEntries(
-  eventTypes.map((t) => [t, eventCatalog[t].roles]),
-) as Record<EventType, readonly Role[]>;
+export const eventRoles: Readonly<Record<EventType, readonly Role[]>> = Object.fromEntries(eventTypes.map((t) => [t, eventCatalog[t].roles])) as Record<
+  EventType,
+  readonly Role[]
+>;
 
 export function isEventType(type: unknown): type is EventType {
   return typeof type === 'string' && Object.hasOwn(eventCatalog, type);

@@ -32,19 +32,19 @@ export {
   type EventType,
 } from './events.ts';
 export { defaultPolicy, parsePolicy, PolicySchema, type Policy, type PolicyOverrides } from './policy.ts';
-export {
-  DisputeReason,
-  DisputeType,
-  Instant,
-  MinorUnits,
-  OpenRequest,
-  PositiveMinorUnits,
-  OrderItemFacts,
-  type DisputeInput,
-} from './order.ts';
+export { DisputeReason, DisputeType, Instant, MinorUnits, OpenRequest, PositiveMinorUnits, OrderItemFacts, type DisputeInput } from './order.ts';
 export { deadlineDefinitions, deadlineForEvent, deadlineNames, type DeadlineName } from './deadlines.ts';
 export { roles, type Actor, type DisputeContext, type Problem, type Role, type Split } from './context.ts';
 export * as rules from './rules.ts';
 export { describeMachine, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
-export { compactSnapshot, expandSnapshot, persistSnapshot, restoreSnapshot, snapshotMigrations, UnsupportedMachineVersion, type PersistedSnapshot, type StoredSnapshot } from './persistence.ts';
+export {
+  compactSnapshot,
+  expandSnapshot,
+  persistSnapshot,
+  restoreSnapshot,
+  snapshotMigrations,
+  UnsupportedMachineVersion,
+  type PersistedSnapshot,
+  type StoredSnapshot,
+} from './persistence.ts';
 export { addBusinessDays, addDays, isAtOrAfter, isBefore, toMillis } from './time.ts';

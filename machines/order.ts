@@ -3,17 +3,15 @@ import { CurrencyCode, PaymentMethodKind, type Policy } from './policy.ts';
 import { canonicalInstant } from './time.ts';
 
 /** An ISO 8601 instant with a zone (`Z` or an offset), normalised to UTC milliseconds. */
-export const Instant = z
-  .iso.datetime({ offset: true })
+export const Instant = z.iso
+  .datetime({ offset: true })
   .transform(canonicalInstant)
   .meta({ description: 'ISO 8601 instant with a zone, e.g. 2026-12-04T10:00:00Z', example: '2026-12-04T10:00:00Z' });
 
 /** Money is integer minor units of the order's currency (R-GEN-5): never floats. */
 const wholeMinorUnits = z.number().int('an integer number of minor units (cents), not a decimal').max(Number.MAX_SAFE_INTEGER);
 
-export const MinorUnits = wholeMinorUnits
-  .min(0)
-  .meta({ description: 'Amount in minor units of the order currency (e.g. cents)', example: 1999 });
+export const MinorUnits = wholeMinorUnits.min(0).meta({ description: 'Amount in minor units of the order currency (e.g. cents)', example: 1999 });
 
 export const PositiveMinorUnits = wholeMinorUnits
   .min(1, 'must be more than zero')
@@ -54,20 +52,11 @@ export const OrderItemFacts = z
   .meta({ id: 'OrderItemFacts' });
 export type OrderItemFacts = z.infer<typeof OrderItemFacts>;
 
-export const DisputeType = z
-  .enum(['refund_only', 'return_and_refund'])
-  .meta({ description: 'R-OPEN-5: refund only, or return the goods for a refund' });
+export const DisputeType = z.enum(['refund_only', 'return_and_refund']).meta({ description: 'R-OPEN-5: refund only, or return the goods for a refund' });
 export type DisputeType = z.infer<typeof DisputeType>;
 
 export const DisputeReason = z
-  .enum([
-    'not_received',
-    'not_as_described',
-    'damaged_or_defective',
-    'quantity_short',
-    'digital_not_delivered',
-    'fake_tracking',
-  ])
+  .enum(['not_received', 'not_as_described', 'damaged_or_defective', 'quantity_short', 'digital_not_delivered', 'fake_tracking'])
   .meta({ description: 'R-OPEN-6: why the buyer opens the dispute' });
 export type DisputeReason = z.infer<typeof DisputeReason>;
 
@@ -81,19 +70,11 @@ export const OpenRequest = z
     type: DisputeType,
     reason: DisputeReason,
     reasonDetail: NotAsDescribedDetail.optional(),
-    description: z
-      .string()
-      .trim()
-      .min(1, 'R-OPEN-10: describe the problem')
-      .max(4000)
-      .meta({ description: 'R-OPEN-10: what is wrong, in the buyer’s words' }),
+    description: z.string().trim().min(1, 'R-OPEN-10: describe the problem').max(4000).meta({ description: 'R-OPEN-10: what is wrong, in the buyer’s words' }),
     amount: PositiveMinorUnits.meta({
       description: 'R-OPEN-7: the refund requested for the item itself (minor units), at most its price',
     }),
-    includeShipping: z
-      .boolean()
-      .meta({ description: 'R-OPEN-7: add the shipping cost; only with a full refund or an unusable item' })
-      .default(false),
+    includeShipping: z.boolean().meta({ description: 'R-OPEN-7: add the shipping cost; only with a full refund or an unusable item' }).default(false),
     itemUnusable: z.boolean().meta({ description: 'The buyer states the item cannot be used at all' }).default(false),
   })
   .meta({ id: 'OpenRequest' });

@@ -1,4 +1,3 @@
-import type { Snapshot } from 'xstate';
 import type { DisputeContext } from './context.ts';
 import type { DisputeSnapshot } from './snapshot.ts';
 import { disputeMachine, disputeMachineVersion } from './dispute.ts';
@@ -51,7 +50,7 @@ export class UnsupportedMachineVersion extends Error {
 }
 
 export function persistSnapshot(snapshot: DisputeSnapshot): PersistedSnapshot {
-  return disputeMachine.getPersistedSnapshot(snapshot) as PersistedSnapshot;
+  return disputeMachine.getPersistedSnapshot(snapshot);
 }
 
 /**
@@ -82,5 +81,5 @@ export function restoreSnapshot(disputeId: string, persisted: unknown, version: 
     if (!migrate) throw new UnsupportedMachineVersion(disputeId, version);
     current = migrate(current);
   }
-  return disputeMachine.resolveState(current as unknown as Parameters<typeof disputeMachine.resolveState>[0]) as DisputeSnapshot & Snapshot<unknown>;
+  return disputeMachine.resolveState(current as unknown as Parameters<typeof disputeMachine.resolveState>[0]);
 }

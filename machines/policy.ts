@@ -41,9 +41,7 @@ export const PolicySchema = z
           .boolean()
           .meta({ description: 'R-OPEN-1 alternative: apply the wait after shipping to every reason (002:83)' })
           .default(false),
-        protectionDays: days(
-          'R-OPEN-2: days after the order completed (or its delivery window ended) during which a dispute may open',
-        ).default(15),
+        protectionDays: days('R-OPEN-2: days after the order completed (or its delivery window ended) during which a dispute may open').default(15),
       })
       .prefault({}),
     negotiation: z
@@ -85,13 +83,7 @@ export const PolicySchema = z
     appeal: z
       .strictObject({
         windowDays: days('R-APL-1: days after a decision during which it may be appealed').default(7),
-        maxAppeals: z
-          .number()
-          .int()
-          .min(0)
-          .max(1)
-          .meta({ description: 'R-APL-1: 1 = one appeal; 0 = decisions are final (003, 004)' })
-          .default(1),
+        maxAppeals: z.number().int().min(0).max(1).meta({ description: 'R-APL-1: 1 = one appeal; 0 = decisions are final (003, 004)' }).default(1),
         appellants: z
           .array(z.enum(['buyer', 'seller']))
           .meta({ description: 'R-APL-1: who may appeal a decision' })
@@ -101,9 +93,7 @@ export const PolicySchema = z
     returns: z
       .strictObject({
         shipBackDays: days('R-RET-1: days the buyer has to ship the item back').default(7),
-        sellerConfirmationDays: days(
-          'R-RET-2: days the seller has to confirm a delivered return before the refund executes',
-        ).default(10),
+        sellerConfirmationDays: days('R-RET-2: days the seller has to confirm a delivered return before the refund executes').default(10),
       })
       .prefault({}),
     evidence: z
@@ -154,7 +144,7 @@ export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyOverrides = z.input<typeof PolicySchema>;
 
 /** The documented defaults of docs/POLICY.md. */
-export const defaultPolicy: Policy = Object.freeze(PolicySchema.parse({})) as Policy;
+export const defaultPolicy: Policy = Object.freeze(PolicySchema.parse({}));
 
 /** Validates overrides on top of the defaults; throws a ZodError naming the bad field. */
 export function parsePolicy(overrides: PolicyOverrides = {}): Policy {

@@ -116,11 +116,7 @@ export function openingProblems(input: DisputeInput): Problem[] {
 }
 
 /** R-NEG-7: an item priced under the currency's threshold, with a problem, gets an automatic partial offer. */
-export function automaticOfferFor(
-  order: OrderItemFacts,
-  request: OpenRequest,
-  policy: Policy,
-): { amount: number; percent: number } | null {
+export function automaticOfferFor(order: OrderItemFacts, request: OpenRequest, policy: Policy): { amount: number; percent: number } | null {
   const { thresholds, percent } = policy.negotiation.automaticOffer;
   const threshold = thresholds[order.currency];
   if (threshold === undefined || order.price >= threshold) return null;

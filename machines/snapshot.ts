@@ -10,9 +10,7 @@ export type DisputeSnapshot = SnapshotFrom<typeof disputeMachine>;
 /** The dotted paths of the active leaf states, e.g. `['negotiating.offerPending']`. */
 export function leafPaths(value: DisputeSnapshot['value']): string[] {
   const leaves = (v: unknown, prefix: string): string[] =>
-    typeof v === 'string'
-      ? [`${prefix}${v}`]
-      : Object.entries(v as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
+    typeof v === 'string' ? [`${prefix}${v}`] : Object.entries(v as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
   return leaves(value, '');
 }
 

@@ -47,8 +47,3 @@ export function isBefore(a: string, b: string): boolean {
 export function isAtOrAfter(a: string, b: string): boolean {
   return toMillis(a) >= toMillis(b);
 }
-
-/** The later of two instants. */
-export function later(a: string, b: string): string {
-  return toMillis(a) >= toMillis(b) ? a : b;
-}

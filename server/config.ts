@@ -11,7 +11,10 @@ import { dirname, join } from 'node:path';
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
   ARBITER_HOST: z.string().min(1).default('127.0.0.1').describe('interface to listen on (0.0.0.0 for all)'),
-  ARBITER_MODE: z.enum(['demo', 'production']).optional().describe('demo: seeded data, printed tokens, controllable clock; production: tokens from ARBITER_TOKEN_KEYS'),
+  ARBITER_MODE: z
+    .enum(['demo', 'production'])
+    .optional()
+    .describe('demo: seeded data, printed tokens, controllable clock; production: tokens from ARBITER_TOKEN_KEYS'),
   ARBITER_TOKEN_KEYS: z.string().optional().describe('signing keys for bearer tokens, kid:secret[,kid:secret...], the first signs; secrets of 32+ characters'),
   ARBITER_METRICS_ACCESS: z.enum(['public', 'loopback', 'authenticated']).default('loopback').describe('who may read /metrics'),
   ARBITER_DB: z.string().min(1).default('data/arbiter.db').describe('SQLite database file (created with its folder if missing)'),
@@ -19,15 +22,15 @@ const Env = z.object({
     .enum(['full', 'normal'])
     .default('full')
     .describe('full: an acknowledged event survives power loss (synchronous=FULL); normal: survives a process crash only'),
-  ARBITER_CLOCK: z
-    .enum(['system', 'controllable'])
-    .optional()
-    .describe('controllable: system time plus a persisted offset that only grows (demo and tests)'),
-  ARBITER_POLICY: z
-    .string()
-    .default('{}')
-    .describe('JSON overrides of the buyer-protection policy, e.g. {"appeal":{"maxAppeals":0}}'),
-  ARBITER_IDEMPOTENCY_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(24).describe('how long idempotency keys are kept (at least 24 h)'),
+  ARBITER_CLOCK: z.enum(['system', 'controllable']).optional().describe('controllable: system time plus a persisted offset that only grows (demo and tests)'),
+  ARBITER_POLICY: z.string().default('{}').describe('JSON overrides of the buyer-protection policy, e.g. {"appeal":{"maxAppeals":0}}'),
+  ARBITER_IDEMPOTENCY_HOURS: z.coerce
+    .number()
+    .int()
+    .min(24)
+    .max(24 * 365)
+    .default(24)
+    .describe('how long idempotency keys are kept (at least 24 h)'),
   ARBITER_WEBHOOKS: z
     .string()
     .default('[]')
@@ -35,7 +38,10 @@ const Env = z.object({
   ARBITER_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8).describe('attempts before an effect is dead-lettered'),
   ARBITER_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(1000).describe('first retry delay; doubles per attempt up to 5 minutes'),
   ARBITER_EVIDENCE_DIR: z.string().min(1).optional().describe('where evidence files are stored (default: evidence/ beside the database)'),
-  ARBITER_STATELY_INSPECT: z.url({ protocol: /^wss?$/ }).optional().describe("a WebSocket URL of Stately's inspector (@statelyai/inspect) to stream every step to"),
+  ARBITER_STATELY_INSPECT: z
+    .url({ protocol: /^wss?$/ })
+    .optional()
+    .describe("a WebSocket URL of Stately's inspector (@statelyai/inspect) to stream every step to"),
   ARBITER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('the least severe log lines written'),
   ARBITER_LOG_FORMAT: z.enum(['json', 'text']).optional().describe('json lines (production default) or text for a person (demo default)'),
   ARBITER_SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('longest sleep of the deadline scheduler'),
@@ -96,7 +102,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   if (mode === 'production' && !e.ARBITER_TOKEN_KEYS) {
-    throw new ConfigError('invalid configuration:\n  ARBITER_TOKEN_KEYS: required in production mode (kid:secret[,kid:secret...]); or run with ARBITER_MODE=demo');
+    throw new ConfigError(
+      'invalid configuration:\n  ARBITER_TOKEN_KEYS: required in production mode (kid:secret[,kid:secret...]); or run with ARBITER_MODE=demo',
+    );
   }
   return Object.freeze({
     port: e.PORT,

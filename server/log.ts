@@ -25,7 +25,10 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-export function createLogger({ level = 'info', format = 'json', write = (line) => process.stderr.write(`${line}\n`) }: LoggerOptions = {}, bindings: Record<string, unknown> = {}): Logger {
+export function createLogger(
+  { level = 'info', format = 'json', write = (line) => process.stderr.write(`${line}\n`) }: LoggerOptions = {},
+  bindings: Record<string, unknown> = {},
+): Logger {
   const threshold = ranks[level];
   const emit = (lvl: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (ranks[lvl] < threshold) return;

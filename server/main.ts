@@ -64,7 +64,9 @@ function printDemo(url: string, keys: Parameters<typeof mintToken>[0], seeded: n
     ...Object.values(demoParties).map((p) => `export ${p.variable}=${mintToken(keys, { role: p.role, sub: p.sub }, days30)}   # ${p.role} ${p.sub}`),
     '',
     'Inspector sign-in links (open one in a browser; the token becomes a cookie session):',
-    ...Object.values(demoParties).map((p) => `  ${`${p.role} ${p.sub}`.padEnd(22)} ${url}/inspect#token=${mintToken(keys, { role: p.role, sub: p.sub }, days30)}`),
+    ...Object.values(demoParties).map(
+      (p) => `  ${`${p.role} ${p.sub}`.padEnd(22)} ${url}/inspect#token=${mintToken(keys, { role: p.role, sub: p.sub }, days30)}`,
+    ),
     '',
   ];
   console.log(lines.join('\n'));

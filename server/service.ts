@@ -30,9 +30,14 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export async function startService(config: Readonly<Config>, log: Logger = createLogger({ level: config.logLevel, format: config.logFormat })): Promise<Service> {
+export async function startService(
+  config: Readonly<Config>,
+  log: Logger = createLogger({ level: config.logLevel, format: config.logFormat }),
+): Promise<Service> {
   const store = await openSqliteStore({ path: config.dbPath, durability: config.durability });
-  const derived = await deriveMissingColumns(store, (disputeId, error) => log.error('could not derive the columns of a dispute', { disputeId, error: String(error) }));
+  const derived = await deriveMissingColumns(store, (disputeId, error) =>
+    log.error('could not derive the columns of a dispute', { disputeId, error: String(error) }),
+  );
   if (derived > 0) log.info('derived the new columns of disputes written by an earlier version', { disputes: derived });
   const controllableClock = config.clock === 'controllable' ? await createControllableClock(store) : undefined;
   const clock = controllableClock ?? systemClock;

@@ -26,11 +26,25 @@ async function registerAndOpen(orderId: string, buyer: string) {
   await api.request('PUT', `/orders/${orderId}`, {
     token: api.token('system', 'marketplace'),
     body: {
-      buyerId: buyer, sellerId: 'seller-bolt', currency: 'USD', paymentMethod: 'card',
-      items: [{ itemId: 'lamp', price: 3000, shippingCost: 300, shippedAt: new Date(now - 12 * DAY).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString() }],
+      buyerId: buyer,
+      sellerId: 'seller-bolt',
+      currency: 'USD',
+      paymentMethod: 'card',
+      items: [
+        {
+          itemId: 'lamp',
+          price: 3000,
+          shippingCost: 300,
+          shippedAt: new Date(now - 12 * DAY).toISOString(),
+          deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString(),
+        },
+      ],
     },
   });
-  const opened = await api.request('POST', '/disputes', { token: api.token('buyer', buyer), body: { orderId, itemId: 'lamp', type: 'refund_only', reason: 'damaged_or_defective', description: 'Cracked shade', amount: 3000 } });
+  const opened = await api.request('POST', '/disputes', {
+    token: api.token('buyer', buyer),
+    body: { orderId, itemId: 'lamp', type: 'refund_only', reason: 'damaged_or_defective', description: 'Cracked shade', amount: 3000 },
+  });
   expect(opened.status).toBe(201);
   return opened.body.id as string;
 }
@@ -51,7 +65,16 @@ describe.skipIf(!present)('the inspector in Chromium', () => {
     api = await startApi();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+        '--disable-quic',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -90,7 +113,10 @@ describe.skipIf(!present)('the inspector in Chromium', () => {
     const page = await signedInPage('buyer', 'buyer-ana', `/inspect/disputes/${id}`);
     await expect.poll(() => page.locator('#state').textContent()).toBe('negotiating.awaitingSellerResponse');
     await expect.poll(() => page.locator('body').getAttribute('data-live')).toBe('on');
-    const sent = await api.request('POST', `/disputes/${id}/events`, { token: api.token('seller', 'seller-bolt'), body: { type: 'seller.reject', reason: 'Worked when shipped' } });
+    const sent = await api.request('POST', `/disputes/${id}/events`, {
+      token: api.token('seller', 'seller-bolt'),
+      body: { type: 'seller.reject', reason: 'Worked when shipped' },
+    });
     expect(sent.status).toBe(200);
     await expect.poll(() => page.locator('#state').textContent(), { timeout: 10_000 }).toBe('negotiating.rejected');
     await expect.poll(() => page.locator('#timeline li[data-type="seller.reject"]').count()).toBe(1);
@@ -112,7 +138,15 @@ describe.skipIf(!present)('the inspector in Chromium', () => {
     const now = Date.parse(api.service.clock.now());
     await api.request('PUT', '/orders/o-browser-5', {
       token: api.token('system', 'marketplace'),
-      body: { buyerId: 'buyer-ana', sellerId: 'seller-bolt', currency: 'USD', paymentMethod: 'card', items: [{ itemId: 'mug', price: 1500, shippedAt: new Date(now - 12 * DAY).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString() }] },
+      body: {
+        buyerId: 'buyer-ana',
+        sellerId: 'seller-bolt',
+        currency: 'USD',
+        paymentMethod: 'card',
+        items: [
+          { itemId: 'mug', price: 1500, shippedAt: new Date(now - 12 * DAY).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString() },
+        ],
+      },
     });
     const page = await signedInPage('buyer', 'buyer-ana');
     await page.getByText('Open a dispute on an order item').click();

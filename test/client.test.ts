@@ -20,9 +20,24 @@ it('registers an order, opens, negotiates, escalates and gets a decision, typed 
     sellerId: 'seller-bolt',
     currency: 'USD',
     paymentMethod: 'paypal',
-    items: [{ itemId: 'lamp', price: 3000, shippingCost: 400, shippedAt: new Date(now - 12 * 86_400_000).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * 86_400_000).toISOString() }],
+    items: [
+      {
+        itemId: 'lamp',
+        price: 3000,
+        shippingCost: 400,
+        shippedAt: new Date(now - 12 * 86_400_000).toISOString(),
+        deliveryWindowEndsAt: new Date(now + 18 * 86_400_000).toISOString(),
+      },
+    ],
   });
-  const opened = await buyer.open({ orderId: 'o-client', itemId: 'lamp', type: 'refund_only', reason: 'damaged_or_defective', description: 'Cracked shade', amount: 3000 });
+  const opened = await buyer.open({
+    orderId: 'o-client',
+    itemId: 'lamp',
+    type: 'refund_only',
+    reason: 'damaged_or_defective',
+    description: 'Cracked shade',
+    amount: 3000,
+  });
   expect(opened.state).toBe('negotiating.awaitingSellerResponse');
   const countered = await seller.send(opened.id, { type: 'seller.counterOffer', amount: 1000 }, { ifMatch: opened.version });
   await buyer.send(countered.id, { type: 'buyer.rejectOffer', reason: 'Too little' });
@@ -33,7 +48,14 @@ it('registers an order, opens, negotiates, escalates and gets a decision, typed 
   expect(decided.amounts).toEqual({ currency: 'USD', paid: 3400, held: 3400, refunded: 0, released: 0 });
   expect(decided.context.decision?.refund).toBe(3400);
   const history = await buyer.history(opened.id);
-  expect(history.items.map((h) => h.type)).toEqual(['dispute.opened', 'seller.counterOffer', 'buyer.rejectOffer', 'buyer.escalate', 'agent.assign', 'agent.decide']);
+  expect(history.items.map((h) => h.type)).toEqual([
+    'dispute.opened',
+    'seller.counterOffer',
+    'buyer.rejectOffer',
+    'buyer.escalate',
+    'agent.assign',
+    'agent.decide',
+  ]);
 
   const refused = await seller.send(opened.id, { type: 'seller.accept' }).catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(ArbiterProblem);

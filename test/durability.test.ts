@@ -3,6 +3,7 @@
  * duplicates none; deadlines that fell due while the service was down fire once at start;
  * two processes writing one dispute lose no update.
  */
+import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../db/sqlite/index.ts';
 import { verifyStore } from '../server/cli/verify.ts';
@@ -101,6 +102,8 @@ describe('two processes on one database file', () => {
 
     const a = spawnTs('test/support/driver.ts', ['hammer', tmp.dbPath, id, '150', 'buyer', 'buyer-1']);
     const b = spawnTs('test/support/driver.ts', ['hammer', tmp.dbPath, id, '150', 'seller', 'seller-1']);
+    await Promise.all([a.waitFor(/^READY$/), b.waitFor(/^READY$/)]);
+    writeFileSync(`${tmp.dbPath}.go`, '');
     const [ea, eb] = await Promise.all([a.exited, b.exited]);
     expect([ea.code, eb.code], a.stderr() + b.stderr()).toEqual([0, 0]);
 
@@ -151,10 +154,22 @@ describe('effects across a crash', () => {
         fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const now = Date.now();
       await call('PUT', '/orders/o-crash', token('system', 'shop'), {
-        buyerId: 'b-1', sellerId: 's-1', currency: 'USD', paymentMethod: 'card',
-        items: [{ itemId: 'i-1', price: 4000, shippedAt: new Date(now - 12 * DAY_MS).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY_MS).toISOString() }],
+        buyerId: 'b-1',
+        sellerId: 's-1',
+        currency: 'USD',
+        paymentMethod: 'card',
+        items: [
+          { itemId: 'i-1', price: 4000, shippedAt: new Date(now - 12 * DAY_MS).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY_MS).toISOString() },
+        ],
       });
-      const opened = await call('POST', '/disputes', token('buyer', 'b-1'), { orderId: 'o-crash', itemId: 'i-1', type: 'refund_only', reason: 'damaged_or_defective', description: 'x', amount: 4000 });
+      const opened = await call('POST', '/disputes', token('buyer', 'b-1'), {
+        orderId: 'o-crash',
+        itemId: 'i-1',
+        type: 'refund_only',
+        reason: 'damaged_or_defective',
+        description: 'x',
+        amount: 4000,
+      });
       const id = ((await opened.json()) as { id: string }).id;
       const sent = await call('POST', `/disputes/${id}/events`, token('seller', 's-1'), { type: 'seller.counterOffer', amount: 1000 });
       expect(sent.status).toBe(200); // acknowledged: committed with its delivery in the outbox
@@ -174,7 +189,12 @@ describe('effects across a crash', () => {
       const updated = mine.filter((d) => d.event === 'dispute.updated');
       expect(updated.length).toBe(2);
       expect(new Set(updated.map((d) => d.id)).size).toBe(1); // the same delivery, sent again
-      expect(receiver.unique().filter((d) => d.body.data.disputeId === id).map((d) => [d.event, d.body.data.seq])).toEqual([
+      expect(
+        receiver
+          .unique()
+          .filter((d) => d.body.data.disputeId === id)
+          .map((d) => [d.event, d.body.data.seq]),
+      ).toEqual([
         ['dispute.created', 1],
         ['dispute.updated', 2],
       ]);

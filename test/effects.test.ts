@@ -24,7 +24,16 @@ function order(instrument: string | null = null, extra: Record<string, unknown> 
     currency: 'USD',
     paymentMethod: 'card',
     paymentInstrument: instrument,
-    items: [{ itemId: 'item-1', price: 4000, shippingCost: 500, shippedAt: new Date(now - 12 * DAY).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString(), ...extra }],
+    items: [
+      {
+        itemId: 'item-1',
+        price: 4000,
+        shippingCost: 500,
+        shippedAt: new Date(now - 12 * DAY).toISOString(),
+        deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString(),
+        ...extra,
+      },
+    ],
   };
 }
 
@@ -32,7 +41,16 @@ async function openOn(orderId: string, instrument: string | null = null, request
   expect((await api.request('PUT', `/orders/${orderId}`, { token: t.system, body: order(instrument) })).status).toBe(200);
   const res = await api.request('POST', '/disputes', {
     token: t.buyer,
-    body: { orderId, itemId: 'item-1', type: 'refund_only', reason: 'damaged_or_defective', description: 'Broken', amount: 4000, includeShipping: true, ...request },
+    body: {
+      orderId,
+      itemId: 'item-1',
+      type: 'refund_only',
+      reason: 'damaged_or_defective',
+      description: 'Broken',
+      amount: 4000,
+      includeShipping: true,
+      ...request,
+    },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;
@@ -95,7 +113,12 @@ describe('webhooks', () => {
       ['dispute.updated', 3],
       ['dispute.updated', 4],
     ]);
-    expect(unique[1]!.body.data).toMatchObject({ event: 'seller.counterOffer', fromState: 'negotiating.awaitingSellerResponse', toState: 'negotiating.offerPending', actor: { role: 'seller', id: 'seller-bolt' } });
+    expect(unique[1]!.body.data).toMatchObject({
+      event: 'seller.counterOffer',
+      fromState: 'negotiating.awaitingSellerResponse',
+      toState: 'negotiating.offerPending',
+      actor: { role: 'seller', id: 'seller-bolt' },
+    });
     // Order held: the retried delivery came before anything later of the same dispute.
     const arrival = mine.map((d) => d.body.data.seq);
     expect(arrival).toEqual([...arrival].sort((a, b) => a - b));
@@ -103,7 +126,10 @@ describe('webhooks', () => {
     const log = await api.request('GET', `/disputes/${id}/deliveries`, { token: t.support });
     const retried = log.body.items.find((row: { deliveryId: string }) => row.deliveryId === first.id);
     expect(retried).toMatchObject({ status: 'done', attempts: 2, channel: 'webhook:shop' });
-    expect(retried.log.map((a: { ok: boolean; statusCode: number }) => [a.ok, a.statusCode])).toEqual([[false, 500], [true, 200]]);
+    expect(retried.log.map((a: { ok: boolean; statusCode: number }) => [a.ok, a.statusCode])).toEqual([
+      [false, 500],
+      [true, 200],
+    ]);
     expect((await api.request('GET', `/disputes/${id}/deliveries`, { token: t.buyer })).status).toBe(403);
   });
 
@@ -188,7 +214,10 @@ describe('returns', () => {
     await api.request('POST', `/disputes/${id}/events`, { token: t.buyer, body: { type: 'buyer.shipReturn', carrier: 'PostNL', trackingNumber: 'RR-123-NL' } });
     expect((await api.request('POST', '/carrier/returns', { token: t.buyer, body: { trackingNumber: 'RR-123-NL', status: 'delivered' } })).status).toBe(403);
     expect((await api.request('POST', '/carrier/returns', { token: t.system, body: { trackingNumber: 'RR-999', status: 'delivered' } })).status).toBe(404);
-    const delivered = await api.request('POST', '/carrier/returns', { token: t.system, body: { trackingNumber: 'RR-123-NL', status: 'delivered', carrier: 'PostNL' } });
+    const delivered = await api.request('POST', '/carrier/returns', {
+      token: t.system,
+      body: { trackingNumber: 'RR-123-NL', status: 'delivered', carrier: 'PostNL' },
+    });
     expect(delivered.body.state).toContain('returnLeg.awaitingSellerConfirmation');
     expect(delivered.body.context.returnShipment).toMatchObject({ deliveryReportedBy: 'system' });
     const confirmed = await api.request('POST', `/disputes/${id}/events`, { token: t.seller, body: { type: 'seller.confirmReturn' } });
@@ -217,7 +246,9 @@ describe('evidence', () => {
     expect(download.headers.get('content-type')).toBe('image/png');
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${stored.id}.png"`);
     expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
-    expect((await fetch(`${api.url}/disputes/${id}/evidence/${stored.id}`, { headers: { authorization: `Bearer ${api.token('buyer', 'buyer-ben')}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${api.url}/disputes/${id}/evidence/${stored.id}`, { headers: { authorization: `Bearer ${api.token('buyer', 'buyer-ben')}` } })).status,
+    ).toBe(404);
 
     // Every accepted image format, whatever the name and declared type say.
     const formats: [string, Buffer][] = [
@@ -253,7 +284,11 @@ describe('evidence', () => {
     const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(3 * 1024 * 1024)]);
     const res = await upload(id, mp4, 'unboxing.bin', t.buyer, 'application/octet-stream');
     expect(res.status).toBe(201);
-    expect(((await res.json()) as { evidence: { mediaType: string; kind: string; size: number } }).evidence).toMatchObject({ mediaType: 'video/mp4', kind: 'video', size: mp4.length });
+    expect(((await res.json()) as { evidence: { mediaType: string; kind: string; size: number } }).evidence).toMatchObject({
+      mediaType: 'video/mp4',
+      kind: 'video',
+      size: mp4.length,
+    });
     const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(64)]);
     expect((await upload(id, webm, 'clip.webm', t.seller)).status).toBe(201);
   });

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, routeDocs } from '../server/http/openapi.ts';
+import { buildOpenApiDocument, routeDocs } from '../server/http/openapi/document.ts';
 import { mintToken } from '../server/auth/tokens.ts';
 import { startApi, testKeys, type Api } from './support/api.ts';
 
@@ -67,7 +67,14 @@ describe('happy paths', () => {
     const opened = await openDispute('o-happy-1', tokens.ana);
     expect(opened).toMatchObject({ state: 'negotiating.awaitingSellerResponse', version: 1 });
     const seen = await api.request('GET', `/disputes/${opened.id}`, { token: tokens.bolt });
-    expect(seen.body.next.map((e: { type: string }) => e.type)).toEqual(['seller.accept', 'seller.reject', 'seller.counterOffer', 'seller.offerReshipment', 'message.send', 'evidence.add']);
+    expect(seen.body.next.map((e: { type: string }) => e.type)).toEqual([
+      'seller.accept',
+      'seller.reject',
+      'seller.counterOffer',
+      'seller.offerReshipment',
+      'message.send',
+      'evidence.add',
+    ]);
     expect(seen.body.next.find((e: { type: string }) => e.type === 'seller.counterOffer').schema.properties.amount.maximum).toBe(3999);
     const countered = await send(opened.id, tokens.bolt, { type: 'seller.counterOffer', amount: 2500 });
     expect(countered).toMatchObject({ status: 200, body: { state: 'negotiating.offerPending', version: 2 } });
@@ -80,7 +87,11 @@ describe('happy paths', () => {
       'seller.counterOffer by seller-bolt',
       'buyer.acceptOffer by buyer-ana',
     ]);
-    expect(history.body.items[1]).toMatchObject({ fromState: 'negotiating.awaitingSellerResponse', toState: 'negotiating.offerPending', payload: { amount: 2500 } });
+    expect(history.body.items[1]).toMatchObject({
+      fromState: 'negotiating.awaitingSellerResponse',
+      toState: 'negotiating.offerPending',
+      payload: { amount: 2500 },
+    });
   });
 
   it('return and refund: the seller accepts, the buyer must ship the goods back', async () => {
@@ -103,7 +114,12 @@ describe('happy paths', () => {
     const entry = queue.body.items.find((d: { id: string }) => d.id === opened.id);
     expect(entry).toMatchObject({ state: 'escalated.inQueue', assignedAgent: null, overdue: false, decisionDueAt: expect.any(String) });
     await send(opened.id, tokens.kim, { type: 'agent.assign' });
-    const decided = await send(opened.id, tokens.kim, { type: 'agent.decide', outcome: 'buyer_partial_refund', amount: 2400, reason: 'Colour differs; usable' });
+    const decided = await send(opened.id, tokens.kim, {
+      type: 'agent.decide',
+      outcome: 'buyer_partial_refund',
+      amount: 2400,
+      reason: 'Colour differs; usable',
+    });
     expect(decided.body).toMatchObject({ state: 'resolving.decision.appealWindowOpen + resolving.payout.settlement.requested' });
     expect(decided.body.context.decision).toMatchObject({ refund: 2400, agentId: 'agent-kim', reason: 'Colour differs; usable' });
   });
@@ -143,7 +159,10 @@ describe('status codes, in their order', () => {
 
   it('409 before 412: the state does not accept the event, listing what it does', async () => {
     const res = await send(mine, tokens.ana, { type: 'buyer.acceptOffer' }, { 'If-Match': '"99"' });
-    expect(res).toMatchObject({ status: 409, body: { type: '/problems/event-not-accepted', acceptedEvents: ['buyer.cancel', 'message.send', 'evidence.add'] } });
+    expect(res).toMatchObject({
+      status: 409,
+      body: { type: '/problems/event-not-accepted', acceptedEvents: ['buyer.cancel', 'message.send', 'evidence.add'] },
+    });
   });
 
   it('412 last: a stale If-Match on an event that would apply', async () => {
@@ -162,15 +181,26 @@ describe('status codes, in their order', () => {
     const now = Date.now();
     await api.request('PUT', '/orders/o-early', {
       token: tokens.system,
-      body: { ...orderBody('buyer-ana'), items: [{ itemId: 'item-1', price: 4000, shippedAt: new Date(now - 2 * DAY).toISOString(), deliveryWindowEndsAt: new Date(now + 20 * DAY).toISOString() }] },
+      body: {
+        ...orderBody('buyer-ana'),
+        items: [
+          { itemId: 'item-1', price: 4000, shippedAt: new Date(now - 2 * DAY).toISOString(), deliveryWindowEndsAt: new Date(now + 20 * DAY).toISOString() },
+        ],
+      },
     });
-    const res = await api.request('POST', '/disputes', { token: tokens.ana, body: { orderId: 'o-early', itemId: 'item-1', ...request, reason: 'not_received' } });
+    const res = await api.request('POST', '/disputes', {
+      token: tokens.ana,
+      body: { orderId: 'o-early', itemId: 'item-1', ...request, reason: 'not_received' },
+    });
     expect(res).toMatchObject({ status: 422, body: { type: '/problems/not-eligible', errors: [{ rule: 'R-OPEN-1', earliest: expect.any(String) }] } });
     expect(res.body.detail).toMatch(/not_received disputes open 11 days after shipping: earliest \d{4}-/);
   });
 
   it('400 malformed JSON, 415 without JSON, 413 over the cap, 422 unknown fields', async () => {
-    expect((await api.request('POST', `/disputes/${mine}/events`, { token: tokens.ana, raw: '{"type": ' })).body).toMatchObject({ status: 400, type: '/problems/malformed-request' });
+    expect((await api.request('POST', `/disputes/${mine}/events`, { token: tokens.ana, raw: '{"type": ' })).body).toMatchObject({
+      status: 400,
+      type: '/problems/malformed-request',
+    });
     const text = await api.request('POST', `/disputes/${mine}/events`, { token: tokens.ana, headers: { 'content-type': 'text/plain' }, raw: 'hello' });
     expect(text.status).toBe(415);
     const big = await api.request('POST', `/disputes/${mine}/messages`, { token: tokens.ana, body: { body: 'x'.repeat(70_000) } });
@@ -256,8 +286,16 @@ describe('idempotency and concurrency over HTTP', () => {
     const other = await send(id, tokens.bolt, { type: 'seller.counterOffer', amount: 2000 }, { 'Idempotency-Key': 'offer-1' });
     expect(other).toMatchObject({ status: 422, body: { type: '/problems/idempotency-key-reused' } });
 
-    const open1 = await api.request('POST', '/disputes', { token: tokens.ana, body: { orderId: 'o-idem', itemId: 'item-2', ...request, amount: 2000 }, headers: { 'Idempotency-Key': 'open-2' } });
-    const open2 = await api.request('POST', '/disputes', { token: tokens.ana, body: { orderId: 'o-idem', itemId: 'item-2', ...request, amount: 2000 }, headers: { 'Idempotency-Key': 'open-2' } });
+    const open1 = await api.request('POST', '/disputes', {
+      token: tokens.ana,
+      body: { orderId: 'o-idem', itemId: 'item-2', ...request, amount: 2000 },
+      headers: { 'Idempotency-Key': 'open-2' },
+    });
+    const open2 = await api.request('POST', '/disputes', {
+      token: tokens.ana,
+      body: { orderId: 'o-idem', itemId: 'item-2', ...request, amount: 2000 },
+      headers: { 'Idempotency-Key': 'open-2' },
+    });
     expect([open1.status, open2.status]).toEqual([201, 201]);
     expect(open2.body.id).toBe(open1.body.id);
   });
@@ -278,7 +316,10 @@ describe('browser sessions', () => {
     expect((await api.request('GET', `/disputes/${id}`, { headers: { cookie: jar } })).status).toBe(200);
     const noCsrf = await api.request('POST', `/disputes/${id}/messages`, { headers: { cookie: jar }, body: { body: 'hi' } });
     expect(noCsrf).toMatchObject({ status: 403, body: { type: '/problems/csrf-token-missing' } });
-    const withCsrf = await api.request('POST', `/disputes/${id}/messages`, { headers: { cookie: jar, 'X-CSRF-Token': signIn.body.csrfToken }, body: { body: 'hi' } });
+    const withCsrf = await api.request('POST', `/disputes/${id}/messages`, {
+      headers: { cookie: jar, 'X-CSRF-Token': signIn.body.csrfToken },
+      body: { body: 'hi' },
+    });
     expect(withCsrf.status).toBe(200);
     expect((await api.request('POST', '/session', { body: { token: 'forged.token.here' } })).status).toBe(401);
   });
@@ -289,7 +330,10 @@ describe('service endpoints and documents', () => {
     expect(await api.request('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
     const machine = await api.request('GET', '/machines/dispute');
     expect(machine.body.transitions.length).toBeGreaterThan(50);
-    expect(machine.body.deadlines.find((d: { name: string }) => d.name === 'sellerResponse')).toMatchObject({ rule: 'R-NEG-1', event: 'deadline.sellerResponse' });
+    expect(machine.body.deadlines.find((d: { name: string }) => d.name === 'sellerResponse')).toMatchObject({
+      rule: 'R-NEG-1',
+      event: 'deadline.sellerResponse',
+    });
     expect(await api.request('GET', '/problems/precondition-failed')).toMatchObject({ status: 200, body: { status: 412 } });
   });
 
@@ -304,9 +348,7 @@ describe('service endpoints and documents', () => {
     broken.paths['/disputes'].post.parameters = [{ name: 'limit' }]; // a parameter without `in`
     expect((await new Validator().validate(broken)).valid).toBe(false);
 
-    const served = api.server.app.routes
-      .filter((r) => r.method !== 'ALL')
-      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const served = api.server.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     const documented = routeDocs.map((r) => `${r.method} ${r.path}`);
     expect([...new Set(served)].sort()).toEqual([...documented].sort());
     expect(buildOpenApiDocument().components.schemas).toHaveProperty('DisputeEvent');

@@ -6,7 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, type AnyStateNode, type AnyTransitionDefinition } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { checkEvent, deadlineNames, disputeMachine, eventCatalog, parseEvent, stateLabel, type Actor, type DisputeEvent, type DisputeInput, type DisputeSnapshot } from '../machines/index.ts';
+import {
+  checkEvent,
+  deadlineNames,
+  disputeMachine,
+  eventCatalog,
+  parseEvent,
+  stateLabel,
+  type Actor,
+  type DisputeEvent,
+  type DisputeInput,
+  type DisputeSnapshot,
+} from '../machines/index.ts';
 import { parsePolicy } from '../machines/policy.ts';
 import { committedRefunds, refundOutstanding } from '../machines/rules.ts';
 import { addDays, toMillis } from '../machines/time.ts';
@@ -43,7 +54,7 @@ function allStateIds(): string[] {
 
 /** The instant at which the model acts: just before the earliest armed deadline. */
 function now(snapshot: DisputeSnapshot): string {
-  const dues = Object.values(snapshot.context.deadlines).map((d) => toMillis(d!.dueAt));
+  const dues = Object.values(snapshot.context.deadlines).map((d) => toMillis(d.dueAt));
   if (dues.length === 0) return addDays(snapshot.context.outcome?.at ?? snapshot.context.openedAt, 1 / 24);
   return new Date(Math.min(...dues) - 60_000).toISOString();
 }
@@ -66,11 +77,14 @@ function samplePayloads(snapshot: DisputeSnapshot, type: keyof typeof eventCatal
         { outcome: 'seller_wins', reason: 'as listed' },
       ];
     case 'agent.requestEvidence':
-      return [{ from: 'buyer', note: 'photos' }, { from: 'seller', note: 'tracking' }];
+      return [
+        { from: 'buyer', note: 'photos' },
+        { from: 'seller', note: 'tracking' },
+      ];
     case 'evidence.add':
       return [{ evidenceId: 'ev' }];
     default:
-      return [(eventCatalog[type].probe as (ctx: typeof c) => object)(c)];
+      return [eventCatalog[type].probe(c)];
   }
 }
 
@@ -161,9 +175,7 @@ function assertInvariants(snapshot: DisputeSnapshot) {
   expect(committedRefunds(c)).toBeLessThanOrEqual(c.funds.paid);
   expect(Math.min(c.funds.held, c.funds.refunded, c.funds.released)).toBeGreaterThanOrEqual(0);
   // Armed deadlines belong to active waiting states.
-  const declared = new Set(
-    Object.values(snapshot.getMeta()).flatMap((meta) => ((meta as { deadlines?: string[] }).deadlines ?? [])),
-  );
+  const declared = new Set(Object.values(snapshot.getMeta()).flatMap((meta) => (meta as { deadlines?: string[] }).deadlines ?? []));
   for (const name of Object.keys(c.deadlines)) expect(declared, `deadline ${name} armed in ${stateLabel(snapshot)}`).toContain(name);
   for (const name of Object.keys(c.deadlines)) expect(deadlineNames).toContain(name);
   // Every end records its split of the paid amount (R-FUND-2).
@@ -225,15 +237,14 @@ for (const [name, input] of Object.entries(inputs)) {
     filterEvents: (_snapshot, event) => 'by' in event && 'at' in event,
     // Fails fast (instead of exhausting memory) if a change makes the abstraction unbounded.
     limit: 20_000,
-    serializeState: (snapshot, event, prev) =>
-      JSON.stringify([prev ? prev.value : null, event?.type ?? null, essence(snapshot as DisputeSnapshot)]),
+    serializeState: (snapshot, event, prev) => JSON.stringify([prev ? prev.value : null, event?.type ?? null, essence(snapshot)]),
   });
   const paths = model.getShortestPaths();
 
   describe(`model paths: ${name} (${paths.length})`, () => {
     for (const path of paths) {
-      const events = path.steps.map((s) => s.event as DisputeEvent).filter((e) => (e.type as string) !== 'xstate.init');
-      const title = `${stateLabel(path.state as DisputeSnapshot)} <- ${events.map((e) => e.type).join(' > ') || '(start)'}`;
+      const events = path.steps.map((s) => s.event).filter((e) => (e.type as string) !== 'xstate.init');
+      const title = `${stateLabel(path.state)} <- ${events.map((e) => e.type).join(' > ') || '(start)'}`;
       generated.push({ input, steps: path.steps });
       it(title, () => {
         replay(input, path.steps);

@@ -8,7 +8,24 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { catchUp, disputeMachine, OpenRequest, parseEvent, parsePolicy, type DisputeSnapshot } from '../machines/index.ts';
 import { addBusinessDays, addDays } from '../machines/time.ts';
-import { agent, buyer, carrier, day, fire, label, open, openRequest, orderFacts, otherAgent, psp, refuse, send, seller, step, type OpenOptions } from './support/disputes.ts';
+import {
+  agent,
+  buyer,
+  carrier,
+  day,
+  fire,
+  label,
+  open,
+  openRequest,
+  orderFacts,
+  otherAgent,
+  psp,
+  refuse,
+  send,
+  seller,
+  step,
+  type OpenOptions,
+} from './support/disputes.ts';
 
 const OPENED = day(12);
 const after = (days: number) => addDays(OPENED, days);
@@ -49,7 +66,11 @@ describe('conventions', () => {
       [buyer, after(2), 'buyer.proposeAmount', { amount: 3000 }],
       [seller, after(3), 'seller.accept', {}],
     ];
-    const run = () => history.reduce<DisputeSnapshot>((snap, [by, at, type, payload]) => step(snap, by, at, type, payload), open({ policy: { negotiation: { sellerResponseDays: 10 } } }));
+    const run = () =>
+      history.reduce<DisputeSnapshot>(
+        (snap, [by, at, type, payload]) => step(snap, by, at, type, payload),
+        open({ policy: { negotiation: { sellerResponseDays: 10 } } }),
+      );
     expect(JSON.stringify(run())).toBe(JSON.stringify(run()));
   });
 
@@ -81,7 +102,9 @@ describe('conventions', () => {
       rejection: { kind: 'invalid_payload', problems: [{ field: 'amount' }] },
     });
     expect(open({ order: { currency: 'EUR', price: 400 } }).context.automaticOffer).toBeNull();
-    expect(open({ order: { currency: 'EUR', price: 400 }, policy: { negotiation: { automaticOffer: { thresholds: { EUR: 450 } } } } }).context.automaticOffer).toEqual({ amount: 200, percent: 50 });
+    expect(
+      open({ order: { currency: 'EUR', price: 400 }, policy: { negotiation: { automaticOffer: { thresholds: { EUR: 450 } } } } }).context.automaticOffer,
+    ).toEqual({ amount: 200, percent: 50 });
     expect(s.context.funds).toEqual({ currency: 'USD', paid: 4500, held: 4500, refunded: 0, released: 0 });
   });
 });
@@ -140,26 +163,34 @@ describe('opening', () => {
 
   it('R-OPEN-5: the type is refund_only or return_and_refund; an item never received cannot be returned', () => {
     expect(OpenRequest.safeParse({ type: 'exchange', reason: 'damaged_or_defective', description: 'x', amount: 1 }).success).toBe(false);
-    expect(open({ request: { type: 'return_and_refund', reason: 'not_received' } }).context.openingProblems).toEqual([expect.objectContaining({ rule: 'R-OPEN-5' })]);
+    expect(open({ request: { type: 'return_and_refund', reason: 'not_received' } }).context.openingProblems).toEqual([
+      expect.objectContaining({ rule: 'R-OPEN-5' }),
+    ]);
     expect(label(open({ request: { type: 'return_and_refund' } }))).toBe('negotiating.awaitingSellerResponse');
   });
 
   it('R-OPEN-6: the reason comes from the listed ones; reasonDetail only for not_as_described', () => {
     expect(OpenRequest.safeParse({ type: 'refund_only', reason: 'changed_my_mind', description: 'x', amount: 1 }).success).toBe(false);
-    expect(open({ request: { reason: 'fake_tracking', reasonDetail: 'fake' } }).context.openingProblems).toEqual([expect.objectContaining({ rule: 'R-OPEN-6' })]);
+    expect(open({ request: { reason: 'fake_tracking', reasonDetail: 'fake' } }).context.openingProblems).toEqual([
+      expect.objectContaining({ rule: 'R-OPEN-6' }),
+    ]);
     expect(label(open({ request: { reason: 'not_as_described', reasonDetail: 'colour_or_size' } }))).toBe('negotiating.awaitingSellerResponse');
   });
 
   it('R-OPEN-7: 0 < requested <= price; shipping only with a full refund or an unusable item', () => {
     expect(OpenRequest.safeParse({ type: 'refund_only', reason: 'damaged_or_defective', description: 'x', amount: 0 }).success).toBe(false);
     expect(open({ request: { amount: 4001 } }).context.openingProblems).toEqual([expect.objectContaining({ rule: 'R-OPEN-7', field: 'amount' })]);
-    expect(open({ request: { amount: 2000, includeShipping: true } }).context.openingProblems).toEqual([expect.objectContaining({ rule: 'R-OPEN-7', field: 'includeShipping' })]);
+    expect(open({ request: { amount: 2000, includeShipping: true } }).context.openingProblems).toEqual([
+      expect.objectContaining({ rule: 'R-OPEN-7', field: 'includeShipping' }),
+    ]);
     expect(open({ request: { amount: 2000, includeShipping: true, itemUnusable: true } }).context.request.total).toBe(2500);
     expect(open({ request: { amount: 4000, includeShipping: true } }).context.request.total).toBe(4500);
   });
 
   it('R-OPEN-8: a digital item opens only as digital_not_delivered', () => {
-    expect(open({ order: { digital: true }, request: { reason: 'damaged_or_defective' } }).context.openingProblems).toEqual([expect.objectContaining({ rule: 'R-OPEN-8' })]);
+    expect(open({ order: { digital: true }, request: { reason: 'damaged_or_defective' } }).context.openingProblems).toEqual([
+      expect.objectContaining({ rule: 'R-OPEN-8' }),
+    ]);
     expect(open({ request: { reason: 'digital_not_delivered' } }).context.openingProblems).toEqual([expect.objectContaining({ rule: 'R-OPEN-8' })]);
     expect(label(open({ order: { digital: true, shippedAt: null }, request: { reason: 'digital_not_delivered' } }))).toBe('negotiating.awaitingSellerResponse');
   });
@@ -192,7 +223,10 @@ describe('negotiation', () => {
     expect(label(step(s, seller, after(1), 'seller.reject', { reason: 'no' }))).toBe('negotiating.rejected');
     expect(step(s, seller, after(1), 'seller.counterOffer', { amount: 2000 }).context.offer).toMatchObject({ kind: 'partial_refund', amount: 2000 });
     expect(step(s, seller, after(1), 'seller.offerReshipment').context.offer).toMatchObject({ kind: 'reshipment' });
-    expect(refuse(s, seller, after(1), 'seller.counterOffer', { amount: 4000 })).toMatchObject({ kind: 'invalid_payload', problems: [{ rule: 'R-NEG-2', field: 'amount' }] });
+    expect(refuse(s, seller, after(1), 'seller.counterOffer', { amount: 4000 })).toMatchObject({
+      kind: 'invalid_payload',
+      problems: [{ rule: 'R-NEG-2', field: 'amount' }],
+    });
   });
 
   it('R-NEG-3: the buyer accepts, rejects or proposes; an accepted reshipment closes as reshipped', () => {
@@ -264,7 +298,11 @@ describe('escalation', () => {
     const s = escalated();
     expect(refuse(s, agent, after(4), 'agent.decide', { outcome: 'seller_wins' })).toMatchObject({ kind: 'invalid_payload', problems: [{ field: 'reason' }] });
     expect(refuse(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', reason: 'r' })).toMatchObject({ problems: [{ field: 'amount' }] });
-    expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_full_refund', reason: 'wrong colour' }).context.decision).toMatchObject({ refund: 4500, reason: 'wrong colour', agentId: agent.id });
+    expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_full_refund', reason: 'wrong colour' }).context.decision).toMatchObject({
+      refund: 4500,
+      reason: 'wrong colour',
+      agentId: agent.id,
+    });
     expect(step(s, agent, after(4), 'agent.decide', { outcome: 'seller_wins', reason: 'as listed' }).context.decision).toMatchObject({ refund: 0 });
   });
 
@@ -274,8 +312,13 @@ describe('escalation', () => {
       kind: 'invalid_payload',
       problems: [{ rule: 'R-ESC-3', field: 'amount' }],
     });
-    expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 2400, reason: 'minor flaw' }).context.decision?.refund).toBe(2400);
-    expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 1200, reason: 'minor flaw', overrideReason: 'cosmetic only' }).context.decision?.overrideReason).toBe('cosmetic only');
+    expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 2400, reason: 'minor flaw' }).context.decision?.refund).toBe(
+      2400,
+    );
+    expect(
+      step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 1200, reason: 'minor flaw', overrideReason: 'cosmetic only' }).context
+        .decision?.overrideReason,
+    ).toBe('cosmetic only');
   });
 
   it('R-ESC-4: shipping is refunded only with a full refund or an unusable item', () => {
@@ -283,8 +326,14 @@ describe('escalation', () => {
     expect(refuse(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 2400, refundShipping: true, reason: 'r' })).toMatchObject({
       problems: [{ rule: 'R-ESC-4' }],
     });
-    expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 1000, refundShipping: true, itemUnusable: true, reason: 'broken' }).context.decision).toMatchObject({ refund: 1500, includesShipping: true });
-    expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_full_refund', reason: 'r' }).context.decision).toMatchObject({ refund: 4500, includesShipping: true });
+    expect(
+      step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 1000, refundShipping: true, itemUnusable: true, reason: 'broken' })
+        .context.decision,
+    ).toMatchObject({ refund: 1500, includesShipping: true });
+    expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_full_refund', reason: 'r' }).context.decision).toMatchObject({
+      refund: 4500,
+      includesShipping: true,
+    });
   });
 
   it('R-ESC-5: an evidence request has a deadline; the case returns to review on evidence or when it passes', () => {
@@ -325,7 +374,11 @@ describe('appeal', () => {
   it('R-APL-2: a different agent decides the appeal, and that decision is final', () => {
     const appealed = step(decided({ outcome: 'seller_wins', reason: 'as listed' })[0], buyer, after(5), 'appeal.file', { reason: 'wrong' });
     expect(refuse(appealed, agent, after(6), 'agent.decideAppeal', { outcome: 'buyer_full_refund', reason: 'r' })).toMatchObject({ kind: 'not_accepted' });
-    const [final, actions] = send(appealed, otherAgent, after(6), 'agent.decideAppeal', { outcome: 'buyer_partial_refund', amount: 3000, reason: 'colour differs' });
+    const [final, actions] = send(appealed, otherAgent, after(6), 'agent.decideAppeal', {
+      outcome: 'buyer_partial_refund',
+      amount: 3000,
+      reason: 'colour differs',
+    });
     expect(final.context.decision).toMatchObject({ agentId: otherAgent.id, onAppeal: true, refund: 3000 });
     expect(label(final)).toBe('resolving.decision.final + resolving.payout.settlement.requested');
     expect(effects(actions, 'requestRefund')).toEqual([expect.objectContaining({ amount: 3000 })]);
@@ -351,7 +404,10 @@ describe('returns', () => {
     const s = returning();
     expect(label(s)).toBe('resolving.decision.final + resolving.payout.returnLeg.awaitingShipment');
     expect(s.context.deadlines.returnShipment?.dueAt).toBe(after(8));
-    expect(step(s, buyer, after(2), 'buyer.shipReturn', { carrier: 'PostNL', trackingNumber: 'RR123' }).context.returnShipment).toMatchObject({ carrier: 'PostNL', trackingNumber: 'RR123' });
+    expect(step(s, buyer, after(2), 'buyer.shipReturn', { carrier: 'PostNL', trackingNumber: 'RR123' }).context.returnShipment).toMatchObject({
+      carrier: 'PostNL',
+      trackingNumber: 'RR123',
+    });
     const [closed] = fire(s, 'returnShipment');
     expect(label(closed)).toMatch(/^closedForSeller/);
     expect(closed.context.outcome).toMatchObject({ end: 'closedForSeller', split: { refunded: 0, released: 4500 } });
@@ -430,8 +486,13 @@ describe('refund settlement', () => {
     const settled = step(s, psp, after(6), 'refund.settled', { refundId: id });
     expect(settled.context.funds.refunded).toBeLessThanOrEqual(settled.context.funds.paid);
     expect(refuse(settled, psp, after(7), 'refund.settled', { refundId: id })).toMatchObject({ kind: 'not_accepted' });
-    expect(refuse(s, psp, after(6), 'refund.settled', { refundId: 'someone-else' })).toMatchObject({ kind: 'invalid_payload', problems: [{ rule: 'R-REF-4', field: 'refundId' }] });
-    expect(refuse(escalated(), agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 5000, reason: 'r', overrideReason: 'o' })).toMatchObject({
+    expect(refuse(s, psp, after(6), 'refund.settled', { refundId: 'someone-else' })).toMatchObject({
+      kind: 'invalid_payload',
+      problems: [{ rule: 'R-REF-4', field: 'refundId' }],
+    });
+    expect(
+      refuse(escalated(), agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 5000, reason: 'r', overrideReason: 'o' }),
+    ).toMatchObject({
       kind: 'invalid_payload',
     });
     // After a partial refund executed at once, an appeal cannot take it back.

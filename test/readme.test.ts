@@ -28,13 +28,13 @@ afterAll(() => api.stop());
 
 it('the walk-through runs as written and prints what the README says', async () => {
   const script = /```sh\n([\s\S]*?)```/.exec(section('<!-- walkthrough:start -->', '<!-- walkthrough:end -->'))![1]!;
-  const env: Record<string, string> = { ...process.env, BASE: api.url } as Record<string, string>;
+  const env: Record<string, string> = { ...process.env, BASE: api.url };
   for (const party of Object.values(demoParties)) env[party.variable] = api.token(party.role, party.sub);
   // Asynchronously: the server answering curl runs in this process. The walk-through writes a
   // file (step 7), so it runs in a folder of its own, never in the work tree.
   const cwd = mkdtempSync(join(tmpdir(), 'arbiter-walkthrough-'));
-  const { stdout: output } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd, env, encoding: 'utf8', timeout: 60_000 }).finally(() =>
-    rmSync(cwd, { recursive: true, force: true }),
+  const { stdout: output } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd, env, encoding: 'utf8', timeout: 60_000 }).finally(
+    () => rmSync(cwd, { recursive: true, force: true }),
   );
 
   if (process.env.SHOW_WALKTHROUGH) console.log(output);

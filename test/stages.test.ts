@@ -5,7 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AnyStateNode } from 'xstate';
-import { awaitedBy, awaitedParties, disputeMachine, persistSnapshot, restoreSnapshot, stageOf, stages, stagesIn, type DisputeSnapshot } from '../machines/index.ts';
+import {
+  awaitedBy,
+  awaitedParties,
+  disputeMachine,
+  persistSnapshot,
+  restoreSnapshot,
+  stageOf,
+  stages,
+  stagesIn,
+  type DisputeSnapshot,
+} from '../machines/index.ts';
 import { agent, buyer, day, fire, open, otherAgent, psp, seller, step } from './support/disputes.ts';
 
 function leaves(node: AnyStateNode = disputeMachine.root): AnyStateNode[] {
@@ -41,7 +51,9 @@ describe('every state carries its meaning', () => {
   });
 
   it('only the refund waiting for an agent needs attention', () => {
-    expect(all.filter((node) => effectiveTags(node).includes('needs-attention')).map((n) => n.id)).toEqual(['dispute.resolving.payout.settlement.needsAttention']);
+    expect(all.filter((node) => effectiveTags(node).includes('needs-attention')).map((n) => n.id)).toEqual([
+      'dispute.resolving.payout.settlement.needsAttention',
+    ]);
   });
 });
 
@@ -95,7 +107,13 @@ describe('snapshots of machine version 1 are migrated', () => {
 
   it('a pending evidence request names the party asked', () => {
     const base = open().context;
-    const v1 = { value: { escalated: 'awaitingEvidence' }, status: 'active', historyValue: {}, children: {}, context: { ...base, evidenceRequest: { from: 'seller', note: 'n', by: 'agent-1', requestedAt: day(14), answeredAt: null } } };
+    const v1 = {
+      value: { escalated: 'awaitingEvidence' },
+      status: 'active',
+      historyValue: {},
+      children: {},
+      context: { ...base, evidenceRequest: { from: 'seller', note: 'n', by: 'agent-1', requestedAt: day(14), answeredAt: null } },
+    };
     const restored = restoreSnapshot('d', JSON.parse(JSON.stringify(v1)), 1);
     expect([restored.value, awaitedBy(restored)]).toEqual([{ escalated: { awaitingEvidence: 'fromSeller' } }, ['seller']]);
   });

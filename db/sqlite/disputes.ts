@@ -126,7 +126,18 @@ export function disputeReads(c: Sqlite, { inputCacheSize = 10_000, scanBudget = 
   function listStatement(filter: DisputeFilter) {
     const drive: string[] = [];
     const check: string[] = [];
-    const indexed = filter.buyerId !== undefined ? 'buyer' : filter.sellerId !== undefined ? 'seller' : filter.orderId !== undefined ? 'order' : filter.stage !== undefined ? 'stage' : filter.agentVisible ? 'agent' : null;
+    const indexed =
+      filter.buyerId !== undefined
+        ? 'buyer'
+        : filter.sellerId !== undefined
+          ? 'seller'
+          : filter.orderId !== undefined
+            ? 'order'
+            : filter.stage !== undefined
+              ? 'stage'
+              : filter.agentVisible
+                ? 'agent'
+                : null;
     (indexed === 'buyer' ? drive : check).push(...(filter.buyerId !== undefined ? ['buyer_id = @buyerId'] : []));
     (indexed === 'seller' ? drive : check).push(...(filter.sellerId !== undefined ? ['seller_id = @sellerId'] : []));
     (indexed === 'order' ? drive : check).push(...(filter.orderId !== undefined ? ['order_id = @orderId'] : []));
@@ -171,7 +182,8 @@ export function disputeReads(c: Sqlite, { inputCacheSize = 10_000, scanBudget = 
     listDisputes(filter: DisputeFilter): DisputePage {
       const budget = Math.max(scanBudget, filter.limit);
       const params: Record<string, unknown> = { budget, afterOpenedAt: filter.after?.openedAt ?? '', afterId: filter.after?.id ?? '' };
-      for (const key of ['buyerId', 'sellerId', 'orderId', 'stage', 'statePrefix', 'overdueAt'] as const) if (filter[key] !== undefined) params[key] = filter[key];
+      for (const key of ['buyerId', 'sellerId', 'orderId', 'stage', 'statePrefix', 'overdueAt'] as const)
+        if (filter[key] !== undefined) params[key] = filter[key];
       if (filter.ended !== undefined) params.ended = filter.ended ? 1 : 0;
       const items: DisputeRecord[] = [];
       let last: DisputeRow | undefined;

@@ -48,7 +48,9 @@ export function outboxReads(c: Sqlite) {
      order by o.id limit ?`,
   );
   const one = c.prepare('select * from outbox where id = ?');
-  const attempts = c.prepare('select attempt, at, ok, status_code as statusCode, error, duration_ms as durationMs from delivery_attempts where outbox_id = ? order by attempt');
+  const attempts = c.prepare(
+    'select attempt, at, ok, status_code as statusCode, error, duration_ms as durationMs from delivery_attempts where outbox_id = ? order by attempt',
+  );
   const lists = new Map<string, ReturnType<typeof c.prepare>>();
   return {
     getOutbox: (disputeId: string) => (ofDispute.all(disputeId) as RawOutbox[]).map(toRow),
@@ -62,7 +64,13 @@ export function outboxReads(c: Sqlite) {
         statement = c.prepare(text);
         lists.set(text, statement);
       }
-      return (statement.all({ limit: filter.limit, ...(filter.status ? { status: filter.status } : {}), ...(filter.disputeId ? { disputeId: filter.disputeId } : {}) }) as RawOutbox[]).map(toRow);
+      return (
+        statement.all({
+          limit: filter.limit,
+          ...(filter.status ? { status: filter.status } : {}),
+          ...(filter.disputeId ? { disputeId: filter.disputeId } : {}),
+        }) as RawOutbox[]
+      ).map(toRow);
     },
     getOutboxRow(id: number) {
       const row = one.get(id) as RawOutbox | undefined;
@@ -84,18 +92,42 @@ export function outboxWrites(c: Sqlite) {
     `insert into delivery_attempts (outbox_id, attempt, at, ok, status_code, error, duration_ms)
      values (@outboxId, (select coalesce(max(attempt), 0) + 1 from delivery_attempts where outbox_id = @outboxId), @at, @ok, @statusCode, @error, @durationMs)`,
   );
-  const update = c.prepare('update outbox set status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @error, done_at = @doneAt where id = @id');
+  const update = c.prepare(
+    'update outbox set status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @error, done_at = @doneAt where id = @id',
+  );
   const redrive = c.prepare("update outbox set status = 'pending', attempts = 0, next_attempt_at = ?, last_error = null where id = ? and status = 'dead'");
   return {
     /** The effects of one step; `payload` is already JSON. */
     append(disputeId: string, at: string, entries: (Omit<OutboxEntry, 'payload'> & { payload: string })[]) {
       for (const e of entries) {
-        insert.run({ disputeId, seq: e.seq, channel: e.channel ?? 'payments', kind: e.kind, deliveryId: e.deliveryId ?? `${disputeId}:${e.seq}:${e.kind}`, payload: e.payload, at });
+        insert.run({
+          disputeId,
+          seq: e.seq,
+          channel: e.channel ?? 'payments',
+          kind: e.kind,
+          deliveryId: e.deliveryId ?? `${disputeId}:${e.seq}:${e.kind}`,
+          payload: e.payload,
+          at,
+        });
       }
     },
     recordAttempt(id: number, attempt: DeliveryAttempt, next: { status: OutboxStatus; nextAttemptAt: string; error: string | null }) {
-      insertAttempt.run({ outboxId: id, at: attempt.at, ok: attempt.ok ? 1 : 0, statusCode: attempt.statusCode, error: attempt.error, durationMs: attempt.durationMs });
-      update.run({ id, status: next.status, attempts: attempt.attempt, nextAttemptAt: next.nextAttemptAt, error: next.error, doneAt: next.status === 'done' ? attempt.at : null });
+      insertAttempt.run({
+        outboxId: id,
+        at: attempt.at,
+        ok: attempt.ok ? 1 : 0,
+        statusCode: attempt.statusCode,
+        error: attempt.error,
+        durationMs: attempt.durationMs,
+      });
+      update.run({
+        id,
+        status: next.status,
+        attempts: attempt.attempt,
+        nextAttemptAt: next.nextAttemptAt,
+        error: next.error,
+        doneAt: next.status === 'done' ? attempt.at : null,
+      });
     },
     redrive: (id: number, now: string) => redrive.run(now, id).changes === 1,
   };

@@ -81,7 +81,11 @@ export function writerOps(c: Sqlite) {
       group.immediate();
       return results;
     } catch (error) {
-      const failure: WriteResult = { ok: false, error: `the database did not commit: ${error instanceof Error ? error.message : String(error)}`, code: codeOf(error) ?? 'COMMIT' };
+      const failure: WriteResult = {
+        ok: false,
+        error: `the database did not commit: ${error instanceof Error ? error.message : String(error)}`,
+        code: codeOf(error) ?? 'COMMIT',
+      };
       return ops.map(() => failure);
     }
   }

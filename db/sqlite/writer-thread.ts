@@ -10,9 +10,7 @@ import { writerOps, type WriteOp } from './writer-ops.ts';
 
 export type ToWriter = { open: number; options: OpenOptions } | { group: number; db: number; ops: WriteOp[] } | { close: number };
 export type FromWriter =
-  | { opened: number; error?: string }
-  | { group: number; db: number; results: ReturnType<ReturnType<typeof writerOps>['runGroup']> }
-  | { closed: number };
+  { opened: number; error?: string } | { group: number; db: number; results: ReturnType<ReturnType<typeof writerOps>['runGroup']> } | { closed: number };
 
 const port = parentPort!;
 const databases = new Map<number, { sqlite: Sqlite; ops: ReturnType<typeof writerOps> }>();

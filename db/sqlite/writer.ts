@@ -155,10 +155,11 @@ export async function startWriter(options: OpenOptions, { maxGroup = 2000 } = {}
       // What was submitted finishes first.
       if (inFlight || queue.length > 0) await new Promise<void>((resolve) => (onIdle = resolve));
       closed = true;
-      if (!dead) await new Promise<void>((resolve) => {
-        onClosed = resolve;
-        thread.post({ close: db });
-      });
+      if (!dead)
+        await new Promise<void>((resolve) => {
+          onClosed = resolve;
+          thread.post({ close: db });
+        });
       thread.forget(db);
     },
   };

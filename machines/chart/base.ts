@@ -8,14 +8,7 @@ import type { Actor, DisputeContext, Refund } from '../context.ts';
 import type { DeadlineName } from '../deadline-names.ts';
 import type { DisputeEvent } from '../events.ts';
 import type { DisputeInput } from '../order.ts';
-import {
-  appealPossible,
-  appellantHasStake,
-  counterOfferProblems,
-  decisionProblems,
-  proposalProblems,
-  refundOutstanding,
-} from '../rules.ts';
+import { appealPossible, appellantHasStake, counterOfferProblems, decisionProblems, proposalProblems, refundOutstanding } from '../rules.ts';
 import type { DisputeTag } from '../stages.ts';
 import { addDays, isAtOrAfter } from '../time.ts';
 
@@ -86,8 +79,7 @@ export const chartBase = setup({
       return context.policy.appeal.appellants.includes(role) && appellantHasStake(context, role) && appealPossible(context);
     },
     /** R-RET-1: a return precedes the refund. */
-    returnRequired: ({ context }) =>
-      context.resolution?.returnRequired === true && context.returnShipment?.confirmedAt == null,
+    returnRequired: ({ context }) => context.resolution?.returnRequired === true && context.returnShipment?.confirmedAt == null,
     /** R-REF-4: something is still owed to the buyer. */
     refundOutstanding: ({ context }) => refundOutstanding(context) > 0,
     /** R-APL-3: what goes to the seller waits for the decision to be final. */

@@ -21,15 +21,13 @@ export const withCaseActions = chartBase.extend({
       const { [params.name]: _disarmed, ...rest } = context.deadlines;
       return { deadlines: rest };
     }),
-    recordSellerResponse: assign(
-      ({ context, event }, params: { kind: NonNullable<DisputeContext['sellerResponse']>['kind'] }) => ({
-        sellerResponse: {
-          kind: params.kind,
-          reason: event.type === 'seller.reject' ? event.reason : null,
-          at: instantOf(event, context),
-        },
-      }),
-    ),
+    recordSellerResponse: assign(({ context, event }, params: { kind: NonNullable<DisputeContext['sellerResponse']>['kind'] }) => ({
+      sellerResponse: {
+        kind: params.kind,
+        reason: event.type === 'seller.reject' ? event.reason : null,
+        at: instantOf(event, context),
+      },
+    })),
     /** R-NEG-1, R-NEG-2: refund as requested. */
     agreeOnRequest: assign(({ context, event }, params: { source: 'seller_accepted' | 'seller_silent' }) => ({
       resolution: resolutionFromAgreement(context, params.source, context.request.total, instantOf(event, context)),
@@ -67,14 +65,12 @@ export const withCaseActions = chartBase.extend({
     agreeOnAutomaticOffer: assign(({ context, event }) => ({
       resolution: resolutionFromAgreement(context, 'automatic_offer', context.automaticOffer?.amount ?? 0, instantOf(event, context)),
     })),
-    recordEscalation: assign(
-      ({ context, event }, params: { cause: NonNullable<DisputeContext['escalation']>['cause'] }) => ({
-        escalation: { cause: params.cause, by: senderOf(event), at: instantOf(event, context), agentId: null, decisionOverdue: false },
-        offer: null,
-        proposal: null,
-        resolution: null,
-      }),
-    ),
+    recordEscalation: assign(({ context, event }, params: { cause: NonNullable<DisputeContext['escalation']>['cause'] }) => ({
+      escalation: { cause: params.cause, by: senderOf(event), at: instantOf(event, context), agentId: null, decisionOverdue: false },
+      offer: null,
+      proposal: null,
+      resolution: null,
+    })),
     assignAgent: assign(({ context, event }) => ({
       escalation: context.escalation && { ...context.escalation, agentId: senderOf(event).id },
     })),
@@ -103,7 +99,14 @@ export const withCaseActions = chartBase.extend({
       assertEvent(event, 'agent.confirmSellerFraud');
       const decision = decisionFrom(
         context,
-        { outcome: 'buyer_full_refund', reason: event.reason, refundShipping: true, itemUnusable: false, returnRequired: false, sellerPaysReturnShipping: false },
+        {
+          outcome: 'buyer_full_refund',
+          reason: event.reason,
+          refundShipping: true,
+          itemUnusable: false,
+          returnRequired: false,
+          sellerPaysReturnShipping: false,
+        },
         event.by.id,
         event.at,
         { onAppeal: false, sellerFraud: true },

@@ -15,9 +15,7 @@ function splitAtEnd(context: DisputeContext, end: EndName): Split | null {
   if (end === 'refused') return null;
   const refunded = committedRefunds(context);
   const rest = context.funds.paid - refunded;
-  return end === 'movedToPaymentProvider'
-    ? { refunded, released: 0, withPaymentProvider: rest }
-    : { refunded, released: rest, withPaymentProvider: 0 };
+  return end === 'movedToPaymentProvider' ? { refunded, released: 0, withPaymentProvider: rest } : { refunded, released: rest, withPaymentProvider: 0 };
 }
 
 const releasable = (context: DisputeContext) => context.funds.paid - committedRefunds(context) - context.funds.released;
@@ -142,7 +140,15 @@ export const disputeSetup = withCaseActions.extend({
     /** Effect for the runtime's outbox: ask the payment provider for a refund (R-REF-1). */
     requestRefund: (
       _,
-      _params: { refundId: string; amount: number; currency: string; method: string; instrument: string | null; destination: Refund['destination']; attempt: number },
+      _params: {
+        refundId: string;
+        amount: number;
+        currency: string;
+        method: string;
+        instrument: string | null;
+        destination: Refund['destination'];
+        attempt: number;
+      },
     ) => {},
     /** Effect for the runtime's outbox: release held funds to the seller (R-FUND-3, R-APL-3). */
     releaseFunds: (_, _params: { amount: number; currency: string; sellerId: string }) => {},

@@ -35,7 +35,10 @@ export const negotiating = disputeSetup.createStateConfig({
       on: {
         'seller.accept': {
           target: '#dispute.resolving',
-          actions: [{ type: 'recordSellerResponse', params: { kind: 'accepted' } }, { type: 'agreeOnRequest', params: { source: 'seller_accepted' } }],
+          actions: [
+            { type: 'recordSellerResponse', params: { kind: 'accepted' } },
+            { type: 'agreeOnRequest', params: { source: 'seller_accepted' } },
+          ],
         },
         'seller.reject': { target: 'rejected', actions: { type: 'recordSellerResponse', params: { kind: 'rejected' } } },
         'seller.counterOffer': {

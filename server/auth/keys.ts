@@ -6,10 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Config } from '../config.ts';
 import { parseKeyRing, type KeyRing } from './tokens.ts';
 
-export function resolveKeys(config: Pick<Config, 'tokenKeys' | 'mode' | 'dbPath'>): KeyRing {
+export function resolveKeys(config: { tokenKeys: string | undefined; mode: 'demo' | 'production'; dbPath: string }): KeyRing {
   if (config.tokenKeys) return parseKeyRing(config.tokenKeys);
   if (config.mode !== 'demo') throw new Error('ARBITER_TOKEN_KEYS is required in production mode');
   const file = join(dirname(config.dbPath), 'demo-keys.txt');

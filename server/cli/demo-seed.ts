@@ -26,7 +26,17 @@ function order(orderId: string, buyerId: string, now: number, items: OrderRegist
 
 function item(itemId: string, price: number, now: number, extra: Partial<OrderRegistration['items'][number]> = {}) {
   const iso = (days: number) => new Date(now + days * DAY).toISOString();
-  return { itemId, price, shippingCost: 500, digital: false, freeReturn: false, shippedAt: iso(-12), deliveryWindowEndsAt: iso(18), deliveredAt: iso(-2), ...extra };
+  return {
+    itemId,
+    price,
+    shippingCost: 500,
+    digital: false,
+    freeReturn: false,
+    shippedAt: iso(-12),
+    deliveryWindowEndsAt: iso(18),
+    deliveredAt: iso(-2),
+    ...extra,
+  };
 }
 
 /** Returns the ids of the disputes it opened, or [] when the database already had disputes. */
@@ -56,16 +66,45 @@ export async function seedDemo(service: Service): Promise<string[]> {
   };
 
   // 1. Waiting for the seller's answer.
-  await open(ana, 'order-1001', 'jacket', { type: 'refund_only', reason: 'not_as_described', reasonDetail: 'colour_or_size', description: 'Ordered blue, received green.', amount: 4000, includeShipping: false, itemUnusable: false });
+  await open(ana, 'order-1001', 'jacket', {
+    type: 'refund_only',
+    reason: 'not_as_described',
+    reasonDetail: 'colour_or_size',
+    description: 'Ordered blue, received green.',
+    amount: 4000,
+    includeShipping: false,
+    itemUnusable: false,
+  });
   // 2. Escalated: the seller rejected, the buyer asked the platform to decide.
-  const escalated = await open(ana, 'order-1002', 'headphones', { type: 'refund_only', reason: 'damaged_or_defective', description: 'Left earcup is silent.', amount: 8900, includeShipping: true, itemUnusable: true });
+  const escalated = await open(ana, 'order-1002', 'headphones', {
+    type: 'refund_only',
+    reason: 'damaged_or_defective',
+    description: 'Left earcup is silent.',
+    amount: 8900,
+    includeShipping: true,
+    itemUnusable: true,
+  });
   await send(escalated, bolt, { type: 'seller.reject', reason: 'Worked when shipped.' });
   await send(escalated, ana, { type: 'buyer.escalate', reason: 'The seller will not help.' });
   // 3. Return leg: the seller accepted a full refund with return; the buyer must ship the lamp back.
-  const returning = await open(ben, 'order-1003', 'lamp', { type: 'return_and_refund', reason: 'damaged_or_defective', description: 'The shade arrived cracked.', amount: 2500, includeShipping: false, itemUnusable: false });
+  const returning = await open(ben, 'order-1003', 'lamp', {
+    type: 'return_and_refund',
+    reason: 'damaged_or_defective',
+    description: 'The shade arrived cracked.',
+    amount: 2500,
+    includeShipping: false,
+    itemUnusable: false,
+  });
   await send(returning, bolt, { type: 'seller.accept' });
   // 4. A counter-offer waiting for the buyer.
-  const countered = await open(ben, 'order-1004', 'charger', { type: 'refund_only', reason: 'not_received', description: 'Tracking stopped at customs.', amount: 1900, includeShipping: true, itemUnusable: false });
+  const countered = await open(ben, 'order-1004', 'charger', {
+    type: 'refund_only',
+    reason: 'not_received',
+    description: 'Tracking stopped at customs.',
+    amount: 1900,
+    includeShipping: true,
+    itemUnusable: false,
+  });
   await send(countered, bolt, { type: 'seller.counterOffer', amount: 950, note: 'Half now; it may still arrive.' });
   return opened;
 }

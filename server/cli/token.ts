@@ -15,5 +15,5 @@ if (!values.role || !httpRoles.includes(values.role as HttpRole) || !values.sub)
   process.exit(2);
 }
 const config = loadConfig(process.env, { mode: process.env.ARBITER_TOKEN_KEYS ? 'production' : 'demo' });
-const token = mintToken(resolveKeys(config), { role: values.role as HttpRole, sub: values.sub }, Math.floor(parseDuration(values.ttl!) / 1000));
+const token = mintToken(resolveKeys(config), { role: values.role as HttpRole, sub: values.sub }, Math.floor(parseDuration(values.ttl) / 1000));
 console.log(token);

@@ -29,9 +29,12 @@ async function verifyOne(store: DisputeStore, disputeId: string): Promise<string
   if (JSON.stringify(compactSnapshot(rebuilt)) !== JSON.stringify(compactSnapshot(stored))) {
     return `replaying the history gives ${JSON.stringify(rebuilt.value)}, the stored snapshot is ${JSON.stringify(stored.value)} (or their contexts differ)`;
   }
-  const expected = deadlineChanges(null, stored).arm.map((d) => `${d.name}@${d.dueAt}`).sort();
+  const expected = deadlineChanges(null, stored)
+    .arm.map((d) => `${d.name}@${d.dueAt}`)
+    .sort();
   const actual = (await store.getDeadlines(disputeId)).map((d) => `${d.name}@${d.dueAt}`).sort();
-  if (JSON.stringify(expected) !== JSON.stringify(actual)) return `deadline rows ${actual.join(', ') || '(none)'} differ from the armed deadlines ${expected.join(', ') || '(none)'}`;
+  if (JSON.stringify(expected) !== JSON.stringify(actual))
+    return `deadline rows ${actual.join(', ') || '(none)'} differ from the armed deadlines ${expected.join(', ') || '(none)'}`;
   return null;
 }
 

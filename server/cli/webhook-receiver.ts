@@ -15,7 +15,7 @@ createServer((req, res) => {
   req.setEncoding('utf8').on('data', (chunk) => (body += chunk));
   req.on('end', () => {
     const id = String(req.headers['arbiter-delivery']);
-    if (!verifySignature(values.secret!, String(req.headers['arbiter-signature'] ?? ''), body)) {
+    if (!verifySignature(values.secret, String(req.headers['arbiter-signature'] ?? ''), body)) {
       console.log(`✗ bad signature on ${id}: rejected`);
       res.writeHead(401).end();
       return;

@@ -49,7 +49,16 @@ export function backoffDelay(attempt: number, { baseMs, maxMs }: { baseMs: numbe
   return Math.min(maxMs, baseMs * 2 ** (attempt - 1));
 }
 
-export function createDispatcher({ store, clock, handlers, lanes = defaultLanes, maxAttempts = 8, backoff = { baseMs: 1000, maxMs: 5 * 60_000 }, pollMs = 250, log }: DispatcherOptions) {
+export function createDispatcher({
+  store,
+  clock,
+  handlers,
+  lanes = defaultLanes,
+  maxAttempts = 8,
+  backoff = { baseMs: 1000, maxMs: 5 * 60_000 },
+  pollMs = 250,
+  log,
+}: DispatcherOptions) {
   async function attempt(row: OutboxRow): Promise<void> {
     const handler = handlers[row.channel.split(':')[0]!];
     const started = performance.now();
@@ -69,7 +78,15 @@ export function createDispatcher({ store, clock, handlers, lanes = defaultLanes,
       { attempt: n, at: now, ok: outcome.ok, statusCode: outcome.statusCode ?? null, error, durationMs: Math.round(performance.now() - started) },
       { status, nextAttemptAt, error },
     );
-    if (status === 'dead') log.error('an effect is dead after its last attempt; an admin can re-drive it', { outboxId: row.id, kind: row.kind, channel: row.channel, disputeId: row.disputeId, attempts: n, lastError: error });
+    if (status === 'dead')
+      log.error('an effect is dead after its last attempt; an admin can re-drive it', {
+        outboxId: row.id,
+        kind: row.kind,
+        channel: row.channel,
+        disputeId: row.disputeId,
+        attempts: n,
+        lastError: error,
+      });
   }
 
   /** Each lane drains on its own; its drains never overlap, so a row is attempted once at a time. */
@@ -86,7 +103,10 @@ export function createDispatcher({ store, clock, handlers, lanes = defaultLanes,
   }
 
   function tickLane(lane: Lane): Promise<number> {
-    const next = ticking.get(lane.prefix)!.then(() => drain(lane), () => drain(lane));
+    const next = ticking.get(lane.prefix)!.then(
+      () => drain(lane),
+      () => drain(lane),
+    );
     ticking.set(lane.prefix, next);
     return next;
   }
@@ -98,7 +118,13 @@ export function createDispatcher({ store, clock, handlers, lanes = defaultLanes,
   }
 
   // One poller per lane: a lane stuck on a slow receiver does not hold the others' next look.
-  const pollers = lanes.map((lane) => createPoller(() => tickLane(lane), () => pollMs, (error) => log.error('the outbox dispatcher failed', { lane: lane.prefix, error: String(error) })));
+  const pollers = lanes.map((lane) =>
+    createPoller(
+      () => tickLane(lane),
+      () => pollMs,
+      (error) => log.error('the outbox dispatcher failed', { lane: lane.prefix, error: String(error) }),
+    ),
+  );
   return {
     tick,
     start: () => pollers.forEach((p) => p.start()),

@@ -5,7 +5,12 @@
  * provider's callbacks to the API.
  */
 import { join } from 'node:path';
-import type { Service } from '../service.ts';
+import type { DisputeStore } from '../../db/store.ts';
+import type { Policy } from '../../machines/index.ts';
+import type { Logger } from '../log.ts';
+import type { Clock, ControllableClock } from '../runtime/clock.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import type { Scheduler } from '../runtime/scheduler.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
 import { createSimulatedProvider, paymentsHandler, type SimulatedProvider } from './payments.ts';
 import { webhookHandler } from './webhooks.ts';
@@ -23,7 +28,24 @@ export interface Effects {
   stop(): Promise<void>;
 }
 
-export function startEffects(service: Service, options: { pollMs?: number } = {}): Effects {
+/** What the effects need of the running service. */
+export interface EffectsDeps {
+  config: {
+    dbPath: string;
+    policy: Policy;
+    webhooks: Parameters<typeof webhookHandler>[0];
+    outboxMaxAttempts: number;
+    outboxBackoffMs: number;
+  };
+  store: DisputeStore;
+  clock: Clock;
+  controllableClock: ControllableClock | undefined;
+  runtime: Runtime;
+  scheduler: Scheduler;
+  log: Logger;
+}
+
+export function startEffects(service: EffectsDeps, options: { pollMs?: number } = {}): Effects {
   const { config, store, clock, runtime, log } = service;
   const provider = createSimulatedProvider({
     // The simulated provider keeps its own book, as a real one would: not in the service's database.
@@ -74,9 +96,7 @@ export function startEffects(service: Service, options: { pollMs?: number } = {}
       for (;;) {
         const instant = clock.now();
         const now = Date.parse(instant);
-        const upcoming = [await store.nextDeadlineAt(instant), provider.nextReportAt(instant)]
-          .filter((t): t is string => t !== undefined)
-          .map(Date.parse);
+        const upcoming = [await store.nextDeadlineAt(instant), provider.nextReportAt(instant)].filter((t): t is string => t !== undefined).map(Date.parse);
         const stop = Math.min(target, ...upcoming);
         if (stop > now) await controllable.advance(stop - now);
         deadlinesFired += await service.scheduler.tick();

@@ -80,11 +80,6 @@ export function paymentsHandler(provider: PaymentProvider): Handler {
 /** Reports a provider outcome to the service; `true` once the service took it (or refused it for good). */
 export type Reporter = (disputeId: string, event: Record<string, unknown>, reportId: string) => Promise<boolean>;
 
-export const testInstruments = {
-  tok_card_expired: 'fails on the original method (card expired); the retry to the account behind it settles',
-  tok_account_closed: 'fails on the original method and on the account behind it (account closed)',
-} as const;
-
 export interface SimulatedProvider extends PaymentProvider {
   /** Reports what fell due by now; returns how many reports the service took. */
   tick(): Promise<number>;
@@ -112,7 +107,9 @@ export function createSimulatedProvider(options: { dbPath: string; clock: Clock;
   const due = db.prepare(`select * from simulated_payments where reported_at is null and report_at <= ? order by report_at limit 100`);
   const markReported = db.prepare(`update simulated_payments set reported_at = ? where idempotency_key = ?`);
   const nextDue = db.prepare(`select min(report_at) as at from simulated_payments where reported_at is null and report_at > ?`);
-  const book = db.prepare(`select kind, amount, outcome, report_at as reportAt, reported_at as reportedAt, refund_id as refundId from simulated_payments where dispute_id = ? order by created_at, idempotency_key`);
+  const book = db.prepare(
+    `select kind, amount, outcome, report_at as reportAt, reported_at as reportedAt, refund_id as refundId from simulated_payments where dispute_id = ? order by created_at, idempotency_key`,
+  );
 
   /**
    * A business day within the method's window, the same for the same refund (R-REF-2); before
@@ -170,7 +167,9 @@ export function createSimulatedProvider(options: { dbPath: string; clock: Clock;
       let reported = 0;
       for (const row of due.all(now) as { idempotency_key: string; dispute_id: string; refund_id: string; outcome: string; failure: string | null }[]) {
         const event =
-          row.outcome === 'settle' ? { type: 'refund.settled', refundId: row.refund_id } : { type: 'refund.failed', refundId: row.refund_id, reason: row.failure };
+          row.outcome === 'settle'
+            ? { type: 'refund.settled', refundId: row.refund_id }
+            : { type: 'refund.failed', refundId: row.refund_id, reason: row.failure };
         if (await report(row.dispute_id, event, row.idempotency_key)) {
           markReported.run(now, row.idempotency_key);
           reported += 1;

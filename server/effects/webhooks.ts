@@ -19,7 +19,9 @@ export const WebhookSubscriber = z.strictObject({
 });
 export type WebhookSubscriber = z.infer<typeof WebhookSubscriber>;
 
-export const WebhookSubscribers = z.array(WebhookSubscriber).refine((subs) => new Set(subs.map((s) => s.id)).size === subs.length, 'subscriber ids must be unique');
+export const WebhookSubscribers = z
+  .array(WebhookSubscriber)
+  .refine((subs) => new Set(subs.map((s) => s.id)).size === subs.length, 'subscriber ids must be unique');
 
 export function signature(secret: string, timestamp: number, body: string): string {
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
@@ -57,7 +59,9 @@ export function webhookHandler(subscribers: readonly WebhookSubscriber[], timeou
         signal: AbortSignal.timeout(timeoutMs),
       });
       await response.body?.cancel();
-      return response.ok ? { ok: true, statusCode: response.status } : { ok: false, statusCode: response.status, error: `the receiver answered ${response.status}` };
+      return response.ok
+        ? { ok: true, statusCode: response.status }
+        : { ok: false, statusCode: response.status, error: `the receiver answered ${response.status}` };
     } catch (error) {
       return { ok: false, error: `could not deliver: ${error instanceof Error ? error.message : String(error)}` };
     }

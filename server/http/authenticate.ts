@@ -15,7 +15,6 @@ export const SESSION_COOKIE = 'arbiter_session';
 export const CSRF_COOKIE = 'arbiter_csrf';
 export const CSRF_HEADER = 'X-CSRF-Token';
 
-
 /** The CSRF token of a session: derived from it, so nothing is stored server-side. */
 export function csrfTokenFor(keys: KeyRing, sessionToken: string): string {
   return createHmac('sha256', keys[0]!.secret).update(`csrf:${sessionToken}`).digest('base64url');

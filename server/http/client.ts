@@ -68,7 +68,8 @@ export function createArbiterClient(baseUrl: string, token: string, fetchImpl: t
     get: (id: string) => call<DisputeView>('GET', `/disputes/${encodeURIComponent(id)}`),
     send: (id: string, event: EventInput, options?: WriteOptions) => call<DisputeView>('POST', `/disputes/${encodeURIComponent(id)}/events`, event, options),
     message: (id: string, body: string, options?: WriteOptions) => call<DisputeView>('POST', `/disputes/${encodeURIComponent(id)}/messages`, { body }, options),
-    history: (id: string) => call<{ disputeId: string; version: number; items: Omit<HistoryRow, 'idempotencyKey'>[] }>('GET', `/disputes/${encodeURIComponent(id)}/history`),
+    history: (id: string) =>
+      call<{ disputeId: string; version: number; items: Omit<HistoryRow, 'idempotencyKey'>[] }>('GET', `/disputes/${encodeURIComponent(id)}/history`),
     list: (query: Record<string, string> = {}) => call<{ items: DisputeView[]; nextCursor: string | null }>('GET', `/disputes?${new URLSearchParams(query)}`),
     queue: () => call<{ items: (DisputeView & { assignedAgent: string | null })[]; nextCursor: string | null }>('GET', '/agent/queue'),
   };

@@ -45,10 +45,13 @@ export function problemFor(error: RuntimeError, eventType?: string): HttpProblem
 
 export function onError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof HttpProblem) return problemResponse(c, error);
-  if (error instanceof BadCursor) return problemResponse(c, new HttpProblem('invalid-request', error.message, { errors: [{ field: 'cursor', message: error.message }] }));
+  if (error instanceof BadCursor)
+    return problemResponse(c, new HttpProblem('invalid-request', error.message, { errors: [{ field: 'cursor', message: error.message }] }));
   if (error instanceof StoreUnavailable) return problemResponse(c, new HttpProblem('unavailable', error.message));
-  if (error instanceof HTTPException && error.status === 413) return problemResponse(c, new HttpProblem('payload-too-large', error.message || 'the body is larger than this route accepts'));
-  if (error instanceof HTTPException && error.status === 400) return problemResponse(c, new HttpProblem('malformed-request', error.message || 'the request cannot be read'));
+  if (error instanceof HTTPException && error.status === 413)
+    return problemResponse(c, new HttpProblem('payload-too-large', error.message || 'the body is larger than this route accepts'));
+  if (error instanceof HTTPException && error.status === 400)
+    return problemResponse(c, new HttpProblem('malformed-request', error.message || 'the request cannot be read'));
   const errorId = randomUUID();
   c.get('log').error('unexpected error', { errorId, method: c.req.method, path: c.req.path, error: error.stack ?? error.message });
   return problemResponse(c, new HttpProblem('internal', `unexpected error; quote errorId ${errorId}`, { errorId }));

@@ -64,16 +64,17 @@ export function jsonBody<S extends z.ZodType>(schema: S) {
   // Hono's validator parses a JSON content type (malformed JSON is its 400, mapped in onError).
   return validator('json', function jsonBody(value: unknown, c: Context) {
     const type = c.req.header('content-type') ?? '';
-    if (!/^application\/([\w.-]+\+)?json\b/i.test(type)) throw new HttpProblem('unsupported-media-type', `send a JSON body with Content-Type: application/json (got ${type || 'none'})`);
+    if (!/^application\/([\w.-]+\+)?json\b/i.test(type))
+      throw new HttpProblem('unsupported-media-type', `send a JSON body with Content-Type: application/json (got ${type || 'none'})`);
     const hostile = hostileShape(value);
     if (hostile) throw new HttpProblem('malformed-request', `the body is refused: it holds ${hostile}`);
-    return parseWith(schema, value) as z.output<S>;
+    return parseWith<S>(schema, value);
   });
 }
 
 export function queryOf<S extends z.ZodType>(schema: S) {
   return validator('query', function query(value) {
-    return parseWith(schema, value) as z.output<S>;
+    return parseWith<S>(schema, value);
   });
 }
 
@@ -84,14 +85,21 @@ export function paramsOf<S extends z.ZodType>(schema: S) {
   return validator('param', function params(value) {
     const parsed = schema.safeParse(value);
     // An id that cannot exist is a resource that does not exist.
-    if (!parsed.success) throw new HttpProblem('not-found', `no such resource: ${zodErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('; ')}`);
-    return parsed.data as z.output<S>;
+    if (!parsed.success)
+      throw new HttpProblem(
+        'not-found',
+        `no such resource: ${zodErrors(parsed.error)
+          .map((e) => `${e.field}: ${e.message}`)
+          .join('; ')}`,
+      );
+    return parsed.data;
   });
 }
 
 export function idempotencyKeyOf(c: Context): string | undefined {
   const key = c.req.header('idempotency-key');
-  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new HttpProblem('malformed-request', 'Idempotency-Key must be 1 to 200 visible ASCII characters');
+  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key))
+    throw new HttpProblem('malformed-request', 'Idempotency-Key must be 1 to 200 visible ASCII characters');
   return key;
 }
 

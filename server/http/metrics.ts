@@ -45,10 +45,18 @@ export function createMetrics(): Metrics {
         const [type, reason] = key.split('\u0000') as [string, string];
         lines.push(`arbiter_events_rejected_total{type="${escape(type)}",reason="${escape(reason)}"} ${n}`);
       }
-      lines.push('# HELP arbiter_deadlines_fired_total Deadline events fired by the scheduler.', '# TYPE arbiter_deadlines_fired_total counter', `arbiter_deadlines_fired_total ${fired}`);
+      lines.push(
+        '# HELP arbiter_deadlines_fired_total Deadline events fired by the scheduler.',
+        '# TYPE arbiter_deadlines_fired_total counter',
+        `arbiter_deadlines_fired_total ${fired}`,
+      );
       lines.push('# HELP arbiter_step_duration_seconds Time to load, compute and commit one step.', '# TYPE arbiter_step_duration_seconds histogram');
       BUCKETS.forEach((le, i) => lines.push(`arbiter_step_duration_seconds_bucket{le="${le}"} ${buckets[i]}`));
-      lines.push(`arbiter_step_duration_seconds_bucket{le="+Inf"} ${count}`, `arbiter_step_duration_seconds_sum ${sum}`, `arbiter_step_duration_seconds_count ${count}`);
+      lines.push(
+        `arbiter_step_duration_seconds_bucket{le="+Inf"} ${count}`,
+        `arbiter_step_duration_seconds_sum ${sum}`,
+        `arbiter_step_duration_seconds_count ${count}`,
+      );
       for (const [name, gauge] of Object.entries(gauges)) {
         lines.push(`# HELP ${name} ${gauge.help}`, `# TYPE ${name} gauge`, `${name} ${gauge.value}`);
       }

@@ -47,7 +47,9 @@ export const EventBody = z
   .discriminatedUnion(
     'type',
     eventTypes.map((type) =>
-      (eventCatalog[type].payload as z.ZodObject).extend({ type: z.literal(type) }).meta({ description: `${eventCatalog[type].description} (roles: ${eventCatalog[type].roles.join(', ')})` }),
+      (eventCatalog[type].payload as z.ZodObject)
+        .extend({ type: z.literal(type) })
+        .meta({ description: `${eventCatalog[type].description} (roles: ${eventCatalog[type].roles.join(', ')})` }),
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],
   )
   .meta({ id: 'DisputeEvent' });

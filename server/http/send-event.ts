@@ -17,7 +17,9 @@ export async function sendEvent(c: Context<AppEnv>, deps: AppDeps, id: string, b
   const principal = c.get('principal');
   const type = typeof body === 'object' && body !== null ? (body as { type?: unknown }).type : undefined;
   if (!isEventType(type)) {
-    throw new HttpProblem('invalid-request', `unknown event type ${JSON.stringify(type)}`, { errors: [{ field: 'type', message: 'see GET /machines/dispute or the dispute’s next[] for the event types' }] });
+    throw new HttpProblem('invalid-request', `unknown event type ${JSON.stringify(type)}`, {
+      errors: [{ field: 'type', message: 'see GET /machines/dispute or the dispute’s next[] for the event types' }],
+    });
   }
   if (type === 'evidence.add') {
     // Evidence is recorded with its file: an id without stored bytes would point at nothing.
@@ -41,5 +43,5 @@ export async function sendEvent(c: Context<AppEnv>, deps: AppDeps, id: string, b
   }
   c.header('ETag', `"${result.dispute.version}"`);
   if (result.replayed) c.header('Idempotent-Replayed', 'true');
-  return c.json(result.dispute, result.statusCode as 200);
+  return c.json(deps.service.queries.view(principal, result.dispute), result.statusCode as 200);
 }

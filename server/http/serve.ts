@@ -24,7 +24,7 @@ export async function startHttp(service: Service, keys: KeyRing, options: { effe
   const effects = startEffects(service, options.effectsPollMs ? { pollMs: options.effectsPollMs } : {});
   const app = createApp({ service, keys, mode: config.mode, metrics: createMetrics(), metricsAccess: config.metricsAccess, effects });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s)) as Server;
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;

@@ -18,13 +18,24 @@ const h = (tag, attributes = {}, ...children) => {
     else if (key === 'text') element.textContent = value;
     else element.setAttribute(key, value === true ? '' : String(value));
   }
-  for (const child of children.flat(Infinity)) if (child !== null && child !== undefined) element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  for (const child of children.flat(Infinity))
+    if (child !== null && child !== undefined) element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   return element;
 };
 
-const csrf = () => document.cookie.split('; ').find((c) => c.startsWith('arbiter_csrf='))?.split('=')[1] ?? '';
+const csrf = () =>
+  document.cookie
+    .split('; ')
+    .find((c) => c.startsWith('arbiter_csrf='))
+    ?.split('=')[1] ?? '';
 const money = (minor, currency) => `${(minor / 100).toFixed(2)} ${currency}`;
-const when = (iso) => (iso ? new Date(iso).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC') : '');
+const when = (iso) =>
+  iso
+    ? new Date(iso)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/:\d\d\.\d+Z$/, ' UTC')
+    : '';
 const say = (text) => {
   statusBox.textContent = text;
   setTimeout(() => {
@@ -47,8 +58,20 @@ async function api(method, path, body) {
 
 function problemBox(error) {
   const p = error.problem;
-  return h('div', { class: 'problem', role: 'alert' }, h('strong', { text: p?.title ?? 'Error' }), ': ', p?.detail ?? error.message,
-    p?.errors ? h('ul', {}, p.errors.map((e) => h('li', { text: `${e.field ? `${e.field}: ` : ''}${e.message}${e.rule ? ` (${e.rule})` : ''}` }))) : null);
+  return h(
+    'div',
+    { class: 'problem', role: 'alert' },
+    h('strong', { text: p?.title ?? 'Error' }),
+    ': ',
+    p?.detail ?? error.message,
+    p?.errors
+      ? h(
+          'ul',
+          {},
+          p.errors.map((e) => h('li', { text: `${e.field ? `${e.field}: ` : ''}${e.message}${e.rule ? ` (${e.rule})` : ''}` })),
+        )
+      : null,
+  );
 }
 
 // ---- sign-in ----
@@ -63,21 +86,24 @@ function signInPage(error) {
     h('h1', { text: 'Sign in' }),
     h('p', { text: 'Paste a token (npm start prints one per demo party, with ready sign-in links). It becomes a cookie session for this browser.' }),
     error ? problemBox(error) : null,
-    h('form', {
-      class: 'card',
-      onsubmit: async (event) => {
-        event.preventDefault();
-        try {
-          await signIn(new FormData(event.target).get('token').trim());
-          route();
-        } catch (e) {
-          signInPage(e);
-        }
+    h(
+      'form',
+      {
+        class: 'card',
+        onsubmit: async (event) => {
+          event.preventDefault();
+          try {
+            await signIn(new FormData(event.target).get('token').trim());
+            route();
+          } catch (e) {
+            signInPage(e);
+          }
+        },
       },
-    },
       h('label', { for: 'token', text: 'Token' }),
       h('textarea', { id: 'token', name: 'token', required: true, autocomplete: 'off' }),
-      h('p', {}, h('button', { type: 'submit', text: 'Sign in' }))),
+      h('p', {}, h('button', { type: 'submit', text: 'Sign in' })),
+    ),
   );
   document.getElementById('token').focus();
 }
@@ -94,21 +120,62 @@ async function listPage() {
   main.replaceChildren(
     h('h1', { text: 'Disputes' }),
     me?.role === 'buyer' ? h('details', {}, h('summary', { text: 'Open a dispute on an order item' }), openForm()) : null,
-    h('form', { class: 'filters', method: 'get', action: '/inspect' },
+    h(
+      'form',
+      { class: 'filters', method: 'get', action: '/inspect' },
       h('label', {}, 'State starts with', h('input', { name: 'state', value: params.get('state') ?? '', placeholder: 'e.g. escalated' })),
-      h('label', {}, h('span', {}, h('input', { type: 'checkbox', name: 'overdue', value: 'true', checked: params.get('overdue') === 'true' }), ' Overdue only')),
-      h('button', { type: 'submit', class: 'secondary', text: 'Filter' })),
+      h(
+        'label',
+        {},
+        h('span', {}, h('input', { type: 'checkbox', name: 'overdue', value: 'true', checked: params.get('overdue') === 'true' }), ' Overdue only'),
+      ),
+      h('button', { type: 'submit', class: 'secondary', text: 'Filter' }),
+    ),
     items.length === 0
       ? h('p', { text: 'No disputes you may see match.' })
-      : h('table', {},
-          h('thead', {}, h('tr', {}, ['Dispute', 'Where it stands', 'State', 'Held / refunded / released', 'Next deadline'].map((t) => h('th', { scope: 'col', text: t })))),
-          h('tbody', {}, items.map((d) => h('tr', {},
-            h('td', {}, h('a', { href: `/inspect/disputes/${d.id}`, text: `${d.orderId} · ${d.itemId}` }), h('br'), h('small', { class: 'state', text: d.id })),
-            h('td', { text: d.label }),
-            h('td', {}, h('span', { class: `pill state${d.ended ? ' ended' : ''}`, text: d.state })),
-            h('td', { text: `${money(d.amounts.held, d.amounts.currency)} / ${money(d.amounts.refunded, d.amounts.currency)} / ${money(d.amounts.released, d.amounts.currency)}` }),
-            h('td', { class: d.context.escalation?.decisionOverdue || d.context.refundOverdue ? 'overdue' : '', text: d.deadlines[0] ? `${d.deadlines[0].name} ${when(d.deadlines[0].dueAt)}` : (d.context.escalation?.decisionOverdue ? 'decision overdue' : '') })),
-          ))),
+      : h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Dispute', 'Where it stands', 'State', 'Held / refunded / released', 'Next deadline'].map((t) => h('th', { scope: 'col', text: t })),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            items.map((d) =>
+              h(
+                'tr',
+                {},
+                h(
+                  'td',
+                  {},
+                  h('a', { href: `/inspect/disputes/${d.id}`, text: `${d.orderId} · ${d.itemId}` }),
+                  h('br'),
+                  h('small', { class: 'state', text: d.id }),
+                ),
+                h('td', { text: d.label }),
+                h('td', {}, h('span', { class: `pill state${d.ended ? ' ended' : ''}`, text: d.state })),
+                h('td', {
+                  text: `${money(d.amounts.held, d.amounts.currency)} / ${money(d.amounts.refunded, d.amounts.currency)} / ${money(d.amounts.released, d.amounts.currency)}`,
+                }),
+                h('td', {
+                  class: d.context.escalation?.decisionOverdue || d.context.refundOverdue ? 'overdue' : '',
+                  text: d.deadlines[0]
+                    ? `${d.deadlines[0].name} ${when(d.deadlines[0].dueAt)}`
+                    : d.context.escalation?.decisionOverdue
+                      ? 'decision overdue'
+                      : '',
+                }),
+              ),
+            ),
+          ),
+        ),
   );
 }
 
@@ -116,16 +183,32 @@ async function listPage() {
 
 function openForm() {
   const reasons = ['not_received', 'not_as_described', 'damaged_or_defective', 'quantity_short', 'digital_not_delivered', 'fake_tracking'];
-  const form = h('form', { class: 'card event', 'aria-label': 'Open a dispute' },
+  const form = h(
+    'form',
+    { class: 'card event', 'aria-label': 'Open a dispute' },
     h('h2', { text: 'Open a dispute' }),
-    h('label', { for: 'open-order', text: 'Order id (required)' }), h('input', { id: 'open-order', name: 'orderId', required: true }),
-    h('label', { for: 'open-item', text: 'Item id (required)' }), h('input', { id: 'open-item', name: 'itemId', required: true }),
-    h('label', { for: 'open-type', text: 'Type' }), h('select', { id: 'open-type', name: 'type' }, ['refund_only', 'return_and_refund'].map((v) => h('option', { value: v, text: v }))),
-    h('label', { for: 'open-reason', text: 'Reason' }), h('select', { id: 'open-reason', name: 'reason' }, reasons.map((v) => h('option', { value: v, text: v }))),
-    h('label', { for: 'open-description', text: 'What is wrong (required)' }), h('textarea', { id: 'open-description', name: 'description', required: true }),
+    h('label', { for: 'open-order', text: 'Order id (required)' }),
+    h('input', { id: 'open-order', name: 'orderId', required: true }),
+    h('label', { for: 'open-item', text: 'Item id (required)' }),
+    h('input', { id: 'open-item', name: 'itemId', required: true }),
+    h('label', { for: 'open-type', text: 'Type' }),
+    h(
+      'select',
+      { id: 'open-type', name: 'type' },
+      ['refund_only', 'return_and_refund'].map((v) => h('option', { value: v, text: v })),
+    ),
+    h('label', { for: 'open-reason', text: 'Reason' }),
+    h(
+      'select',
+      { id: 'open-reason', name: 'reason' },
+      reasons.map((v) => h('option', { value: v, text: v })),
+    ),
+    h('label', { for: 'open-description', text: 'What is wrong (required)' }),
+    h('textarea', { id: 'open-description', name: 'description', required: true }),
     h('label', { for: 'open-amount' }, 'Refund requested, in cents (required)', h('span', { class: 'help', text: 'At most the item’s price (R-OPEN-7)' })),
     h('input', { id: 'open-amount', name: 'amount', type: 'number', min: 1, step: 1, required: true }),
-    h('p', {}, h('button', { type: 'submit', text: 'Open the dispute' })));
+    h('p', {}, h('button', { type: 'submit', text: 'Open the dispute' })),
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const data = new FormData(form);
@@ -148,9 +231,19 @@ function fieldFor(name, schema, required) {
   const id = `field-${name}`;
   const help = schema.description ? h('span', { class: 'help', text: schema.description }) : null;
   const label = h('label', { for: id }, name, required ? ' (required)' : '', help);
-  if (schema.enum) return [label, h('select', { id, name, required }, required ? null : h('option', { value: '', text: '—' }), schema.enum.map((v) => h('option', { value: v, text: v })))];
+  if (schema.enum)
+    return [
+      label,
+      h(
+        'select',
+        { id, name, required },
+        required ? null : h('option', { value: '', text: '—' }),
+        schema.enum.map((v) => h('option', { value: v, text: v })),
+      ),
+    ];
   if (schema.type === 'boolean') return [h('label', { for: id }, h('input', { id, name, type: 'checkbox' }), ` ${name}`, help)];
-  if (schema.type === 'integer' || schema.type === 'number') return [label, h('input', { id, name, type: 'number', step: 1, min: schema.minimum ?? schema.exclusiveMinimum, max: schema.maximum, required })];
+  if (schema.type === 'integer' || schema.type === 'number')
+    return [label, h('input', { id, name, type: 'number', step: 1, min: schema.minimum ?? schema.exclusiveMinimum, max: schema.maximum, required })];
   if ((schema.maxLength ?? 0) > 200) return [label, h('textarea', { id, name, required, maxlength: schema.maxLength })];
   return [label, h('input', { id, name, required, maxlength: schema.maxLength })];
 }
@@ -158,10 +251,19 @@ function fieldFor(name, schema, required) {
 function eventForm(dispute, next, onDone) {
   const properties = next.schema.properties ?? {};
   const required = new Set(next.schema.required ?? []);
-  const form = h('form', { class: 'event', 'aria-label': next.type },
+  const form = h(
+    'form',
+    { class: 'event', 'aria-label': next.type },
     h('p', {}, h('strong', { text: next.type }), ' — ', next.description),
     Object.entries(properties).map(([name, schema]) => fieldFor(name, schema, required.has(name))),
-    h('p', {}, h('button', { type: 'submit', text: `Send ${next.type}` }), ' ', h('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => form.remove() })));
+    h(
+      'p',
+      {},
+      h('button', { type: 'submit', text: `Send ${next.type}` }),
+      ' ',
+      h('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => form.remove() }),
+    ),
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = { type: next.type };
@@ -208,7 +310,11 @@ async function disputePage(id) {
   render(dispute, history.items, svg);
   let shown = dispute.version;
   const refresh = async () => {
-    const [fresh, freshHistory, freshSvg] = await Promise.all([api('GET', `/disputes/${id}`), api('GET', `/disputes/${id}/history`), api('GET', `/disputes/${id}/diagram.svg`)]);
+    const [fresh, freshHistory, freshSvg] = await Promise.all([
+      api('GET', `/disputes/${id}`),
+      api('GET', `/disputes/${id}/history`),
+      api('GET', `/disputes/${id}/diagram.svg`),
+    ]);
     const keepOpen = document.querySelector('form.event')?.getAttribute('aria-label');
     shown = fresh.version;
     render(fresh, freshHistory.items, freshSvg);
@@ -233,27 +339,61 @@ async function disputePage(id) {
 function render(dispute, history, svg) {
   const c = dispute.amounts.currency;
   const reload = () => disputePage(dispute.id);
-  const actions = h('div', { class: 'actions' }, dispute.next.length === 0
-    ? h('p', { text: 'Nothing you may send now.' })
-    : dispute.next.map((next) => h('button', { type: 'button', class: 'secondary', 'data-event': next.type, text: next.type, onclick: (event) => {
-        actionsCard.querySelector('form.event')?.remove();
-        const form = eventForm(dispute, next, reload);
-        actionsCard.append(form);
-        form.querySelector('input, select, textarea, button')?.focus();
-        event.target.setAttribute('aria-expanded', 'true');
-      } })));
-  const actionsCard = h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title', text: 'What you may do now' }), actions);
-  const clock = me?.role === 'admin'
-    ? h('section', { class: 'card', 'aria-labelledby': 'clock-title' }, h('h2', { id: 'clock-title', text: 'Demo clock' }),
-        h('form', { onsubmit: async (event) => {
-          event.preventDefault();
-          try {
-            const moved = await api('POST', '/admin/clock/advance', { by: new FormData(event.target).get('by') });
-            say(`Clock now ${when(moved.now)}; ${moved.deadlinesFired} deadline(s) fired`);
-            reload();
-          } catch (e) { event.target.append(problemBox(e)); }
-        } }, h('label', { for: 'advance-by', text: 'Advance by (e.g. 6d, 12h)' }), ' ', h('input', { id: 'advance-by', name: 'by', value: '1d', size: 6 }), ' ', h('button', { type: 'submit', text: 'Advance clock' })))
-    : null;
+  const actions = h(
+    'div',
+    { class: 'actions' },
+    dispute.next.length === 0
+      ? h('p', { text: 'Nothing you may send now.' })
+      : dispute.next.map((next) =>
+          h('button', {
+            type: 'button',
+            class: 'secondary',
+            'data-event': next.type,
+            text: next.type,
+            onclick: (event) => {
+              actionsCard.querySelector('form.event')?.remove();
+              const form = eventForm(dispute, next, reload);
+              actionsCard.append(form);
+              form.querySelector('input, select, textarea, button')?.focus();
+              event.target.setAttribute('aria-expanded', 'true');
+            },
+          }),
+        ),
+  );
+  const actionsCard = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'actions-title' },
+    h('h2', { id: 'actions-title', text: 'What you may do now' }),
+    actions,
+  );
+  const clock =
+    me?.role === 'admin'
+      ? h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'clock-title' },
+          h('h2', { id: 'clock-title', text: 'Demo clock' }),
+          h(
+            'form',
+            {
+              onsubmit: async (event) => {
+                event.preventDefault();
+                try {
+                  const moved = await api('POST', '/admin/clock/advance', { by: new FormData(event.target).get('by') });
+                  say(`Clock now ${when(moved.now)}; ${moved.deadlinesFired} deadline(s) fired`);
+                  reload();
+                } catch (e) {
+                  event.target.append(problemBox(e));
+                }
+              },
+            },
+            h('label', { for: 'advance-by', text: 'Advance by (e.g. 6d, 12h)' }),
+            ' ',
+            h('input', { id: 'advance-by', name: 'by', value: '1d', size: 6 }),
+            ' ',
+            h('button', { type: 'submit', text: 'Advance clock' }),
+          ),
+        )
+      : null;
   const diagram = h('div', { class: 'diagram', role: 'img', 'aria-label': `Statechart; the dispute is in ${dispute.state}` });
   diagram.innerHTML = svg; // generated by the service from the machine definition, no user content
   requestAnimationFrame(() => {
@@ -263,23 +403,64 @@ function render(dispute, history, svg) {
   });
   main.replaceChildren(
     h('p', {}, h('a', { href: '/inspect', text: '← All disputes' })),
-    h('h1', {}, `Dispute ${dispute.orderId} · ${dispute.itemId} `, h('span', { class: `pill${dispute.ended ? ' ended' : ''}`, id: 'state', 'data-state': dispute.state, text: dispute.state })),
+    h(
+      'h1',
+      {},
+      `Dispute ${dispute.orderId} · ${dispute.itemId} `,
+      h('span', { class: `pill${dispute.ended ? ' ended' : ''}`, id: 'state', 'data-state': dispute.state, text: dispute.state }),
+    ),
     h('p', { id: 'label', text: dispute.label }),
-    h('div', { class: 'grid' },
+    h(
+      'div',
+      { class: 'grid' },
       h('div', {}, diagram),
-      h('div', {},
+      h(
+        'div',
+        {},
         actionsCard,
         clock,
-        h('section', { class: 'card', 'aria-labelledby': 'money-title' }, h('h2', { id: 'money-title', text: 'Amounts' }),
-          h('div', { class: 'amounts' }, ['paid', 'held', 'refunded', 'released'].map((k) => h('div', {}, k, h('strong', { id: `amount-${k}`, text: money(dispute.amounts[k], c) }))))),
-        h('section', { class: 'card', 'aria-labelledby': 'deadlines-title' }, h('h2', { id: 'deadlines-title', text: 'Deadlines' }),
-          dispute.deadlines.length === 0 ? h('p', { text: 'None armed.' }) : h('ul', { id: 'deadlines' }, dispute.deadlines.map((d) => h('li', { text: `${d.name} (${d.rule}) due ${when(d.dueAt)}` })))),
-      )),
-    h('section', { 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title', text: 'Timeline' }),
-      h('ol', { class: 'timeline', id: 'timeline' }, history.map((row) => h('li', { 'data-type': row.type },
-        h('div', {}, h('strong', { text: `#${row.seq} ${row.type}` }), ` by ${row.actorRole} ${row.actorId}`),
-        h('div', { class: 'meta', text: `${when(row.at)} · ${row.fromState ?? '—'} → ${row.toState}` }),
-        describe(row) ? h('div', { text: describe(row) }) : null)))),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'money-title' },
+          h('h2', { id: 'money-title', text: 'Amounts' }),
+          h(
+            'div',
+            { class: 'amounts' },
+            ['paid', 'held', 'refunded', 'released'].map((k) => h('div', {}, k, h('strong', { id: `amount-${k}`, text: money(dispute.amounts[k], c) }))),
+          ),
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'deadlines-title' },
+          h('h2', { id: 'deadlines-title', text: 'Deadlines' }),
+          dispute.deadlines.length === 0
+            ? h('p', { text: 'None armed.' })
+            : h(
+                'ul',
+                { id: 'deadlines' },
+                dispute.deadlines.map((d) => h('li', { text: `${d.name} (${d.rule}) due ${when(d.dueAt)}` })),
+              ),
+        ),
+      ),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'timeline-title' },
+      h('h2', { id: 'timeline-title', text: 'Timeline' }),
+      h(
+        'ol',
+        { class: 'timeline', id: 'timeline' },
+        history.map((row) =>
+          h(
+            'li',
+            { 'data-type': row.type },
+            h('div', {}, h('strong', { text: `#${row.seq} ${row.type}` }), ` by ${row.actorRole} ${row.actorId}`),
+            h('div', { class: 'meta', text: `${when(row.at)} · ${row.fromState ?? '—'} → ${row.toState}` }),
+            describe(row) ? h('div', { text: describe(row) }) : null,
+          ),
+        ),
+      ),
+    ),
   );
 }
 

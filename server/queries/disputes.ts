@@ -13,7 +13,9 @@ import { renderView, type DisputeView } from './view.ts';
 
 /** The machine-level sender of a principal; support and admin never send dispute events. */
 export function actorOf(principal: Principal) {
-  return principal.role === 'buyer' || principal.role === 'seller' || principal.role === 'agent' || principal.role === 'system' ? { role: principal.role, id: principal.sub } : null;
+  return principal.role === 'buyer' || principal.role === 'seller' || principal.role === 'agent' || principal.role === 'system'
+    ? { role: principal.role, id: principal.sub }
+    : null;
 }
 
 /** Who may see a dispute: its parties, agents once it involves them, and support, system, admin. */
@@ -65,7 +67,15 @@ const isTriple = (v: unknown): v is [string | null, string, string] =>
 
 export type Queries = ReturnType<typeof createQueries>;
 
-export function createQueries({ store, clock, log }: { store: DisputeStore; clock: Clock; log: { warn(message: string, fields?: Record<string, unknown>): void } }) {
+export function createQueries({
+  store,
+  clock,
+  log,
+}: {
+  store: DisputeStore;
+  clock: Clock;
+  log: { warn(message: string, fields?: Record<string, unknown>): void };
+}) {
   /** Restores a record, or reports why it cannot be read. */
   function tryLoad(record: DisputeRecord, skipped: Skipped[]): Loaded | undefined {
     try {
@@ -100,7 +110,10 @@ export function createQueries({ store, clock, log }: { store: DisputeStore; cloc
     async list(principal: Principal, query: ListQuery): Promise<{ items: DisputeView[]; nextCursor: string | null; skipped: Skipped[] }> {
       const own = principal.role === 'buyer' ? { buyerId: principal.sub } : principal.role === 'seller' ? { sellerId: principal.sub } : {};
       // Asking for another party's disputes is not an error, and shows nothing.
-      if ((principal.role === 'buyer' && query.buyer && query.buyer !== principal.sub) || (principal.role === 'seller' && query.seller && query.seller !== principal.sub)) {
+      if (
+        (principal.role === 'buyer' && query.buyer && query.buyer !== principal.sub) ||
+        (principal.role === 'seller' && query.seller && query.seller !== principal.sub)
+      ) {
         return { items: [], nextCursor: null, skipped: [] };
       }
       const now = clock.now();

@@ -30,8 +30,12 @@ export const DisputeViewSchema = z
     buyerId: z.string(),
     sellerId: z.string(),
     state: z.string().meta({ description: 'Dotted label of the active states (parallel ones joined by " + ")' }),
-    stage: z.enum(stages).meta({ description: 'The lifecycle stage: opened, negotiating, seller-responded, escalated, decided, appealed, refunding, refunded, closed' }),
-    awaiting: z.array(z.enum(awaitedParties)).meta({ description: 'Who must act for the dispute to move on (system: a deadline, the payment provider or a carrier)' }),
+    stage: z
+      .enum(stages)
+      .meta({ description: 'The lifecycle stage: opened, negotiating, seller-responded, escalated, decided, appealed, refunding, refunded, closed' }),
+    awaiting: z
+      .array(z.enum(awaitedParties))
+      .meta({ description: 'Who must act for the dispute to move on (system: a deadline, the payment provider or a carrier)' }),
     needsAttention: z.boolean().meta({ description: 'A person must look at it (e.g. a refund failed on both destinations)' }),
     overdue: z.boolean().meta({ description: 'A decision or a refund is past its due time (R-ESC-1, R-REF-3)' }),
     decisionDueAt: z.string().nullable().meta({ description: 'When the awaited agent decision is due' }),
@@ -44,13 +48,18 @@ export const DisputeViewSchema = z
     next: z
       .array(z.object({ type: z.string(), description: z.string(), schema: z.record(z.string(), z.unknown()) }))
       .meta({ description: 'Events the caller may send now, with payload schemas carrying this dispute’s limits' }),
-    context: z.record(z.string(), z.unknown()).meta({ description: 'Everything the dispute records: amounts requested, offered, decided; who did what; the frozen policy and order facts' }),
+    context: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'Everything the dispute records: amounts requested, offered, decided; who did what; the frozen policy and order facts' }),
     openedAt: z.string(),
     updatedAt: z.string(),
   })
   .meta({ id: 'Dispute' });
 
-export type DisputeView = Omit<z.output<typeof DisputeViewSchema>, 'context' | 'value'> & { context: Loaded['snapshot']['context']; value: Loaded['snapshot']['value'] };
+export type DisputeView = Omit<z.output<typeof DisputeViewSchema>, 'context' | 'value'> & {
+  context: Loaded['snapshot']['context'];
+  value: Loaded['snapshot']['value'];
+};
 
 /**
  * Renders a dispute for a viewer at `now`: `next` lists what that viewer may send then (empty

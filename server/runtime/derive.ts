@@ -7,7 +7,11 @@ import type { DisputeStore } from '../../db/store.ts';
 import { standingOf } from '../../machines/index.ts';
 import { load } from './step.ts';
 
-export async function deriveMissingColumns(store: DisputeStore, onError: (disputeId: string, error: unknown) => void = () => {}, pageSize = 500): Promise<number> {
+export async function deriveMissingColumns(
+  store: DisputeStore,
+  onError: (disputeId: string, error: unknown) => void = () => {},
+  pageSize = 500,
+): Promise<number> {
   const failed = new Set<string>();
   let derived = 0;
   for (;;) {

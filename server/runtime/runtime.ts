@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { UnsupportedMachineVersion, type Actor, type OpenRequest, type Policy, type Problem, type Rejection } from '../../machines/index.ts';
 import type { CommitOutcome, DisputeStore, EvidenceRecord, HistoryRow, StepCommit } from '../../db/store.ts';
-import { renderView, type DisputeView } from '../queries/view.ts';
+import type { Logger } from '../log.ts';
 import type { Clock } from './clock.ts';
 import { DisputeCache } from './dispute-cache.ts';
 import { withWebhooks } from './notifications.ts';
@@ -25,7 +25,8 @@ export type RuntimeError =
   | { kind: 'unavailable'; message: string }
   | { kind: 'unsupported_version'; message: string };
 
-export type RuntimeResult = { ok: true; statusCode: number; dispute: DisputeView; replayed: boolean } | { ok: false; error: RuntimeError };
+/** An applied (or replayed) write: the dispute as committed after it, for the caller to render. */
+export type RuntimeResult = { ok: true; statusCode: number; dispute: Loaded; replayed: boolean } | { ok: false; error: RuntimeError };
 
 /** What listeners hear after each commit: the rows written and the dispute as it now is. */
 export interface Committed {
@@ -47,7 +48,7 @@ export interface RuntimeOptions {
   maxAttempts?: number;
   /** How many recently written disputes are kept in memory (busy disputes pipeline their steps). */
   cacheSize?: number;
-  log?: { error(message: string, fields?: Record<string, unknown>): void };
+  log: Pick<Logger, 'error'>;
 }
 
 export interface WriteOptions {
@@ -68,7 +69,16 @@ const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(va
 /** The step to attempt, or an answer already (a refusal, a replay). */
 type Attempt = { result: StepResult; base: Loaded | null } | RuntimeResult;
 
-export function createRuntime({ store, clock, policy, webhookSubscribers = [], newDisputeId = () => `dsp_${randomUUID()}`, maxAttempts = 20, cacheSize, log = console }: RuntimeOptions) {
+export function createRuntime({
+  store,
+  clock,
+  policy,
+  webhookSubscribers = [],
+  newDisputeId = () => `dsp_${randomUUID()}`,
+  maxAttempts = 20,
+  cacheSize,
+  log,
+}: RuntimeOptions) {
   const listeners = new Set<(committed: Committed) => void>();
   const cache = new DisputeCache(cacheSize);
 
@@ -93,7 +103,7 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
     return cache.latest(disputeId) ?? (await loadCommitted(disputeId));
   }
 
-  /** Answers a repeated idempotency key: the first status, the dispute re-rendered; 422 when the body differs. */
+  /** Answers a repeated idempotency key: the first status and the dispute as it is now; 422 when the body differs. */
   async function replayed(by: Actor, key: string, requestHash: string): Promise<RuntimeResult | null> {
     const found = await store.findIdempotent(callerOf(by), key);
     if (!found) return null;
@@ -102,7 +112,7 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
     }
     const dispute = await loadCommitted(found.disputeId);
     if (!dispute) return { ok: false, error: { kind: 'not_found', message: `no dispute ${found.disputeId}` } };
-    return { ok: true, statusCode: found.statusCode, dispute: renderView(dispute, by, clock.now()), replayed: true };
+    return { ok: true, statusCode: found.statusCode, dispute, replayed: true };
   }
 
   async function failureOf(outcome: Exclude<CommitOutcome, { ok: true }>, commit: StepCommit, options: WriteOptions): Promise<RuntimeResult | null> {
@@ -111,7 +121,11 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
       const existing = commit.create && (await store.findDisputeByItem(commit.create.orderId, commit.create.itemId));
       return {
         ok: false,
-        error: { kind: 'duplicate', message: `order ${commit.create?.orderId} item ${commit.create?.itemId} already has a dispute (R-OPEN-3: one per item, ever)`, existingId: existing ? existing.id : null },
+        error: {
+          kind: 'duplicate',
+          message: `order ${commit.create?.orderId} item ${commit.create?.itemId} already has a dispute (R-OPEN-3: one per item, ever)`,
+          existingId: existing ? existing.id : null,
+        },
       };
     }
     if (outcome.reason === 'conflict' && options.ifMatch !== undefined) {
@@ -133,7 +147,8 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
       if ('ok' in computed) return computed;
       const { result, base } = computed;
       if (!result.ok) {
-        if ('problems' in result) return { ok: false, error: { kind: 'ineligible', message: result.problems.map((p) => p.message).join('; '), problems: result.problems } };
+        if ('problems' in result)
+          return { ok: false, error: { kind: 'ineligible', message: result.problems.map((p) => p.message).join('; '), problems: result.problems } };
         return { ok: false, error: { kind: 'rejected', rejection: result.rejection } };
       }
       const statusCode = result.commit.create ? 201 : 200;
@@ -144,7 +159,7 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
       const [outcome] = await store.commit([commit]);
       if (outcome!.ok) {
         notify(commit, result.after);
-        return { ok: true, statusCode, dispute: renderView(result.after, by, result.after.updatedAt), replayed: false };
+        return { ok: true, statusCode, dispute: result.after, replayed: false };
       }
       cache.invalidate(result.after);
       const failure = await failureOf(outcome!, commit, options);
@@ -215,7 +230,11 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
   async function discardStale(loaded: Loaded, now: string) {
     const armed = loaded.snapshot.context.deadlines;
     const stale = (await store.getDeadlines(loaded.id)).filter((row) => row.dueAt <= now && armed[row.name as keyof typeof armed]?.dueAt !== row.dueAt);
-    if (stale.length > 0) await store.discardDeadlines(loaded.id, stale.map((row) => row.name));
+    if (stale.length > 0)
+      await store.discardDeadlines(
+        loaded.id,
+        stale.map((row) => row.name),
+      );
   }
 
   return {
@@ -228,15 +247,23 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
     /** Opens a dispute on a registered order item, freezing the current policy (R-GEN-2, R-GEN-3). */
     async open(orderId: string, itemId: string, request: OpenRequest, by: Actor, options: WriteOptions = {}): Promise<RuntimeResult> {
       const disputeId = newDisputeId();
-      return runWrite(by, options, () => ({ op: 'open', orderId, itemId, request }), async () => {
-        const order = await store.getOrderItemFacts(orderId, itemId);
-        // A buyer learns nothing of orders that are not theirs: the same answer as no order.
-        if (!order || (by.role === 'buyer' && order.buyerId !== by.id)) {
-          return { ok: false, error: { kind: 'order_not_found', message: `you have no order ${orderId} with an item ${itemId}: the marketplace registers orders first` } };
-        }
-        const now = clock.now();
-        return { result: openStep({ disputeId, order, request, policy, openedAt: now }, by, now, options.idempotencyKey), base: null };
-      });
+      return runWrite(
+        by,
+        options,
+        () => ({ op: 'open', orderId, itemId, request }),
+        async () => {
+          const order = await store.getOrderItemFacts(orderId, itemId);
+          // A buyer learns nothing of orders that are not theirs: the same answer as no order.
+          if (!order || (by.role === 'buyer' && order.buyerId !== by.id)) {
+            return {
+              ok: false,
+              error: { kind: 'order_not_found', message: `you have no order ${orderId} with an item ${itemId}: the marketplace registers orders first` },
+            };
+          }
+          const now = clock.now();
+          return { result: openStep({ disputeId, order, request, policy, openedAt: now }, by, now, options.idempotencyKey), base: null };
+        },
+      );
     },
 
     /** Sends one event to a dispute (`{ type, ...payload }` as the client sent it). */
@@ -251,7 +278,14 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
           const result = eventStep(loaded, event, by, clock.now(), options.idempotencyKey);
           // A refusal of the event itself answers first; a stale If-Match only stops an event that would apply.
           if (result.ok && options.ifMatch !== undefined && options.ifMatch !== loaded.version) {
-            return { ok: false, error: { kind: 'version_mismatch', message: `If-Match ${options.ifMatch} is stale: the dispute is at version ${loaded.version}`, current: loaded.version } };
+            return {
+              ok: false,
+              error: {
+                kind: 'version_mismatch',
+                message: `If-Match ${options.ifMatch} is stale: the dispute is at version ${loaded.version}`,
+                current: loaded.version,
+              },
+            };
           }
           return { result, base: loaded };
         }),
@@ -266,7 +300,9 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
       if (!loaded) return { kind: 'not_found', message: `no dispute ${disputeId}` };
       const result = eventStep(loaded, event, by, clock.now());
       if (result.ok) return null;
-      return 'rejection' in result ? { kind: 'rejected', rejection: result.rejection } : { kind: 'ineligible', message: 'not eligible', problems: result.problems };
+      return 'rejection' in result
+        ? { kind: 'rejected', rejection: result.rejection }
+        : { kind: 'ineligible', message: 'not eligible', problems: result.problems };
     },
 
     /** Fires the deadlines of one dispute due by `now`; how many fired. */
@@ -274,12 +310,6 @@ export function createRuntime({ store, clock, policy, webhookSubscribers = [], n
       const { fired, failed } = await fireDue([disputeId], now);
       if (failed[0]) throw failed[0].error;
       return fired;
-    },
-
-    /** The dispute as committed, rendered for a viewer at the current time. */
-    async get(disputeId: string, viewer?: Actor | null): Promise<DisputeView | undefined> {
-      const dispute = await loadCommitted(disputeId);
-      return dispute && renderView(dispute, viewer ?? null, clock.now());
     },
 
     /** The dispute as committed, restored, for readers that evaluate the machine. */

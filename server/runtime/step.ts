@@ -65,10 +65,27 @@ class StepRows {
     private readonly recordedAt: string,
   ) {}
 
-  record(event: { type: string; at: string; by: Actor; [field: string]: unknown }, next: DisputeSnapshot, actions: ExecutedAction[], from: string | null, idempotencyKey: string | null) {
+  record(
+    event: { type: string; at: string; by: Actor; [field: string]: unknown },
+    next: DisputeSnapshot,
+    actions: ExecutedAction[],
+    from: string | null,
+    idempotencyKey: string | null,
+  ) {
     this.seq += 1;
     const { type, at, by, ...payload } = event;
-    this.history.push({ seq: this.seq, type, actorRole: by.role, actorId: by.id, payload, fromState: from, toState: stateLabel(next), at, recordedAt: this.recordedAt, idempotencyKey });
+    this.history.push({
+      seq: this.seq,
+      type,
+      actorRole: by.role,
+      actorId: by.id,
+      payload,
+      fromState: from,
+      toState: stateLabel(next),
+      at,
+      recordedAt: this.recordedAt,
+      idempotencyKey,
+    });
     for (const action of actions) {
       if (effectKinds.has(action.type)) this.outbox.push({ seq: this.seq, kind: action.type, payload: action.params as Record<string, unknown> });
     }
@@ -127,7 +144,18 @@ export function openStep(input: DisputeInput, by: Actor, now: string, idempotenc
   const commit = commitFrom(input.disputeId, 0, null, rows, now);
   const { orderId, itemId, buyerId, sellerId } = input.order;
   commit.create = { orderId, itemId, buyerId, sellerId, input, openedAt: input.openedAt };
-  const after: Loaded = { id: input.disputeId, orderId, itemId, buyerId, sellerId, openedAt: input.openedAt, input, snapshot: rows.snapshot, version: rows.seq, updatedAt: now };
+  const after: Loaded = {
+    id: input.disputeId,
+    orderId,
+    itemId,
+    buyerId,
+    sellerId,
+    openedAt: input.openedAt,
+    input,
+    snapshot: rows.snapshot,
+    version: rows.seq,
+    updatedAt: now,
+  };
   return { ok: true, commit, after };
 }
 

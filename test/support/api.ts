@@ -18,8 +18,12 @@ export interface Api {
   /** The evidence and database folder. */
   dir: string;
   token(role: HttpRole, sub: string, ttlSeconds?: number): string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON came back
-  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; headers: Headers; body: any }>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON came back
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   /** Lines the server logged. */
   logs: string[];
   stop(): Promise<void>;

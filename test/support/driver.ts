@@ -4,8 +4,10 @@
  *
  *   node --import tsx test/support/driver.ts open   <db>                       -> OPENED <id>
  *   node --import tsx test/support/driver.ts load   <db> <disputes>            -> ACK <id> <version> <body>, forever
- *   node --import tsx test/support/driver.ts hammer <db> <id> <n> <role> <who> -> ACK <id> <version> <body>, n times
+ *   node --import tsx test/support/driver.ts hammer <db> <id> <n> <role> <who> -> READY, then once <db>.go exists,
+ *                                                                               ACK <id> <version> <body>, n times
  */
+import { existsSync } from 'node:fs';
 import type { Actor } from '../../machines/index.ts';
 import { startService } from '../../server/service.ts';
 import { notReceived, sampleOrder, testConfig } from './service.ts';
@@ -45,6 +47,9 @@ if (command === 'open') {
   }
 } else if (command === 'hammer') {
   const [id, count, role, who] = args as [string, string, Actor['role'], string];
+  // Both hammers start together: each waits for the test's go file after saying it is ready.
+  write('READY');
+  while (!existsSync(`${dbPath}.go`)) await new Promise((resolve) => setTimeout(resolve, 5));
   for (let n = 0; n < Number(count); n += 1) {
     const body = `${who}-${n}`;
     const result = await service.runtime.send(id, { type: 'message.send', body }, { role, id: who });

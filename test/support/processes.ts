@@ -24,14 +24,14 @@ export function spawnTs(file: string, args: string[] = [], env: Record<string, s
   let errors = '';
   let partial = '';
   const waiters = new Set<() => void>();
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     partial += chunk;
     const complete = partial.split('\n');
     partial = complete.pop() ?? '';
     lines.push(...complete);
     for (const wake of waiters) wake();
   });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     errors += chunk;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

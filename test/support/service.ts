@@ -15,7 +15,27 @@ export function tempDir(prefix = 'arbiter-test-') {
 
 export function testConfig(dbPath: string, overrides: Partial<Config> & { policyOverrides?: PolicyOverrides } = {}): Config {
   const { policyOverrides, ...rest } = overrides;
-  return { port: 0, host: '127.0.0.1', mode: 'demo', tokenKeys: undefined, metricsAccess: 'loopback', dbPath, durability: 'full', clock: 'controllable', policy: parsePolicy(policyOverrides ?? {}), schedulerPollMs: 50, idempotencyHours: 24, webhooks: [], outboxMaxAttempts: 8, outboxBackoffMs: 20, evidenceDir: join(dbPath, '..', 'evidence'), statelyInspectUrl: undefined, logLevel: 'warn', logFormat: 'text', ...rest };
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    mode: 'demo',
+    tokenKeys: undefined,
+    metricsAccess: 'loopback',
+    dbPath,
+    durability: 'full',
+    clock: 'controllable',
+    policy: parsePolicy(policyOverrides ?? {}),
+    schedulerPollMs: 50,
+    idempotencyHours: 24,
+    webhooks: [],
+    outboxMaxAttempts: 8,
+    outboxBackoffMs: 20,
+    evidenceDir: join(dbPath, '..', 'evidence'),
+    statelyInspectUrl: undefined,
+    logLevel: 'warn',
+    logFormat: 'text',
+    ...rest,
+  };
 }
 
 export async function startTestService(dbPath: string, overrides: Parameters<typeof testConfig>[1] = {}, log?: Logger): Promise<Service> {
@@ -37,13 +57,38 @@ export function sampleOrder(now: string, orderId = 'order-1', buyerId = 'buyer-1
     completedAt: null,
     receiptConfirmedAt: null,
     items: [
-      { itemId: 'item-1', price: 4000, shippingCost: 500, digital: false, freeReturn: false, shippedAt: iso(-12), deliveryWindowEndsAt: iso(20), deliveredAt: null },
-      { itemId: 'item-2', price: 1500, shippingCost: 0, digital: false, freeReturn: false, shippedAt: iso(-12), deliveryWindowEndsAt: iso(20), deliveredAt: null },
+      {
+        itemId: 'item-1',
+        price: 4000,
+        shippingCost: 500,
+        digital: false,
+        freeReturn: false,
+        shippedAt: iso(-12),
+        deliveryWindowEndsAt: iso(20),
+        deliveredAt: null,
+      },
+      {
+        itemId: 'item-2',
+        price: 1500,
+        shippingCost: 0,
+        digital: false,
+        freeReturn: false,
+        shippedAt: iso(-12),
+        deliveryWindowEndsAt: iso(20),
+        deliveredAt: null,
+      },
     ],
   };
 }
 
-export const notReceived = { type: 'refund_only', reason: 'not_received', description: 'Tracking stopped two weeks ago', amount: 4000, includeShipping: true, itemUnusable: false } as const;
+export const notReceived = {
+  type: 'refund_only',
+  reason: 'not_received',
+  description: 'Tracking stopped two weeks ago',
+  amount: 4000,
+  includeShipping: true,
+  itemUnusable: false,
+} as const;
 
 export async function registerSampleOrder(store: DisputeStore, now: string, orderId = 'order-1') {
   await store.registerOrder(sampleOrder(now, orderId), now);

@@ -10,12 +10,21 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Every file under the root outside node_modules and .git, with its size and modification time. */
 function listing(): Map<string, string> {
-  const out = execFileSync('find', ['.', '-path', './node_modules', '-prune', '-o', '-path', './.git', '-prune', '-o', '-type', 'f', '-printf', '%p\t%s %T@\n'], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return new Map(out.split('\n').filter(Boolean).map((line) => line.split('\t') as [string, string]));
+  const out = execFileSync(
+    'find',
+    ['.', '-path', './node_modules', '-prune', '-o', '-path', './.git', '-prune', '-o', '-type', 'f', '-printf', '%p\t%s %T@\n'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return new Map(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\t') as [string, string]),
+  );
 }
 
 export default function worktreeGuard() {

@@ -9,13 +9,18 @@ import { HttpProblem } from '../problems.ts';
 import { ClockAdvanceBody } from '../schemas.ts';
 import { visibleDispute } from '../visible.ts';
 
-const OutboxQuery = z.strictObject({ status: z.enum(['pending', 'done', 'dead']).optional(), dispute: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const OutboxQuery = z.strictObject({
+  status: z.enum(['pending', 'done', 'dead']).optional(),
+  dispute: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 
 export function adminRoutes(deps: AppDeps) {
   const { service, mode } = deps;
   const { store, clock } = service;
   const auth = authenticate(deps.keys);
-  const withLog = async (rows: Awaited<ReturnType<typeof store.listOutbox>>) => Promise.all(rows.map(async (row) => ({ ...row, log: await store.deliveryAttempts(row.id) })));
+  const withLog = async (rows: Awaited<ReturnType<typeof store.listOutbox>>) =>
+    Promise.all(rows.map(async (row) => ({ ...row, log: await store.deliveryAttempts(row.id) })));
 
   return new Hono<AppEnv>()
     .get('/disputes/:id/deliveries', auth, async (c) => {
@@ -33,7 +38,8 @@ export function adminRoutes(deps: AppDeps) {
       const { outboxId } = c.req.valid('param');
       const row = await store.getOutboxRow(outboxId);
       if (!row) throw new HttpProblem('not-found', `no outbox row ${outboxId}`);
-      if (!(await store.redrive(outboxId, clock.now()))) throw new HttpProblem('event-not-accepted', `outbox row ${outboxId} is ${row.status}; only dead rows are re-driven`);
+      if (!(await store.redrive(outboxId, clock.now())))
+        throw new HttpProblem('event-not-accepted', `outbox row ${outboxId} is ${row.status}; only dead rows are re-driven`);
       await deps.effects?.runDue();
       return c.json(await store.getOutboxRow(outboxId));
     })
@@ -51,7 +57,9 @@ export function adminRoutes(deps: AppDeps) {
       } catch (error) {
         throw new HttpProblem('invalid-request', (error as Error).message, { errors: [{ field: 'by', message: (error as Error).message }] });
       }
-      const moved = deps.effects ? await deps.effects.advanceClock(ms) : { now: await controllable.advance(ms), deadlinesFired: await service.scheduler.tick() };
+      const moved = deps.effects
+        ? await deps.effects.advanceClock(ms)
+        : { now: await controllable.advance(ms), deadlinesFired: await service.scheduler.tick() };
       return c.json({ now: moved.now, offsetMs: controllable.offsetMs, deadlinesFired: moved.deadlinesFired });
     });
 }

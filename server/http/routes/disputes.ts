@@ -21,7 +21,7 @@ export function disputeRoutes(deps: AppDeps) {
       c.header('Location', `/disputes/${result.dispute.id}`);
       c.header('ETag', `"${result.dispute.version}"`);
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
-      return c.json(result.dispute, 201);
+      return c.json(service.queries.view(principal, result.dispute), 201);
     })
     .get('/disputes', auth, queryOf(ListQuery), async (c) => {
       const query = c.req.valid('query');

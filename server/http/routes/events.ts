@@ -19,17 +19,26 @@ export function eventRoutes(deps: AppDeps) {
   const small = limitBody(deps.maxBodyBytes ?? 16 * 1024);
   const mayRead = mayReadDispute(deps);
 
-  return new Hono<AppEnv>()
-    // The event's own schema (one per type, in the event catalogue) is checked by the runtime.
-    .post('/disputes/:id/events', auth, mayRead, small, jsonBody(AnyEvent), (c) => sendEvent(c, deps, c.req.param('id'), c.req.valid('json')))
-    .post('/disputes/:id/messages', auth, mayRead, small, jsonBody(MessageBody), (c) => sendEvent(c, deps, c.req.param('id'), { type: 'message.send', body: c.req.valid('json').body }))
-    .post('/carrier/returns', auth, small, jsonBody(CarrierReturnBody), async (c) => {
-      const principal = requireRole(c, ['system'], 'carrier callbacks');
-      const body = c.req.valid('json');
-      const record = await service.store.findDisputeByReturnTracking(body.trackingNumber);
-      if (!record) throw new HttpProblem('not-found', `no return travels under tracking number ${body.trackingNumber}`);
-      const result = await service.runtime.send(record.id, { type: 'return.delivered' }, { role: 'system', id: principal.sub }, { idempotencyKey: idempotencyKeyOf(c) });
-      if (!result.ok) throw problemFor(result.error, 'return.delivered');
-      return c.json(result.dispute);
-    });
+  return (
+    new Hono<AppEnv>()
+      // The event's own schema (one per type, in the event catalogue) is checked by the runtime.
+      .post('/disputes/:id/events', auth, mayRead, small, jsonBody(AnyEvent), (c) => sendEvent(c, deps, c.req.param('id'), c.req.valid('json')))
+      .post('/disputes/:id/messages', auth, mayRead, small, jsonBody(MessageBody), (c) =>
+        sendEvent(c, deps, c.req.param('id'), { type: 'message.send', body: c.req.valid('json').body }),
+      )
+      .post('/carrier/returns', auth, small, jsonBody(CarrierReturnBody), async (c) => {
+        const principal = requireRole(c, ['system'], 'carrier callbacks');
+        const body = c.req.valid('json');
+        const record = await service.store.findDisputeByReturnTracking(body.trackingNumber);
+        if (!record) throw new HttpProblem('not-found', `no return travels under tracking number ${body.trackingNumber}`);
+        const result = await service.runtime.send(
+          record.id,
+          { type: 'return.delivered' },
+          { role: 'system', id: principal.sub },
+          { idempotencyKey: idempotencyKeyOf(c) },
+        );
+        if (!result.ok) throw problemFor(result.error, 'return.delivered');
+        return c.json(service.queries.view(principal, result.dispute));
+      })
+  );
 }

@@ -29,17 +29,25 @@ export function evidenceRoutes(deps: AppDeps) {
     const dispute = await visibleDispute(c, deps, id);
     const principal = c.get('principal');
     const actor = actorOf(principal);
-    if (!actor || !eventCatalog['evidence.add'].roles.includes(actor.role)) throw new HttpProblem('forbidden', `evidence is added by buyers, sellers and agents, not by ${principal.role}`);
+    if (!actor || !eventCatalog['evidence.add'].roles.includes(actor.role))
+      throw new HttpProblem('forbidden', `evidence is added by buyers, sellers and agents, not by ${principal.role}`);
     const caps = dispute.snapshot.context.policy.evidence;
-    if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw new HttpProblem('unsupported-media-type', 'upload evidence as multipart/form-data with the file in the field "file"');
+    if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? ''))
+      throw new HttpProblem('unsupported-media-type', 'upload evidence as multipart/form-data with the file in the field "file"');
     const form = await c.req.parseBody();
     const file = form.file;
-    if (!(file instanceof File)) throw new HttpProblem('invalid-request', 'the form needs a file in the field "file"', { errors: [{ field: 'file', message: 'missing file' }] });
+    if (!(file instanceof File))
+      throw new HttpProblem('invalid-request', 'the form needs a file in the field "file"', { errors: [{ field: 'file', message: 'missing file' }] });
     const bytes = new Uint8Array(await file.arrayBuffer());
     const sniffed = sniffMediaType(bytes);
-    if (!sniffed) throw new HttpProblem('unsupported-media-type', `the file is not an accepted type, whatever its name or declared type; accepted: ${acceptedEvidence}`);
+    if (!sniffed)
+      throw new HttpProblem('unsupported-media-type', `the file is not an accepted type, whatever its name or declared type; accepted: ${acceptedEvidence}`);
     const cap = sniffed.kind === 'image' ? caps.imageMaxBytes : caps.videoMaxBytes;
-    if (bytes.length > cap) throw new HttpProblem('payload-too-large', `${sniffed.kind}s may be at most ${cap} bytes (R-EVID-${sniffed.kind === 'image' ? 1 : 2}); this one is ${bytes.length}`);
+    if (bytes.length > cap)
+      throw new HttpProblem(
+        'payload-too-large',
+        `${sniffed.kind}s may be at most ${cap} bytes (R-EVID-${sniffed.kind === 'image' ? 1 : 2}); this one is ${bytes.length}`,
+      );
     const sha256 = sha256Of(bytes);
     const evidenceId = `ev_${randomUUID()}`;
     const event = { type: 'evidence.add', evidenceId };
@@ -53,8 +61,17 @@ export function evidenceRoutes(deps: AppDeps) {
     const storageKey = storageKeyOf(sha256);
     await service.evidence.put(storageKey, bytes); // durable before the step that records it commits
     const record = {
-      id: evidenceId, disputeId: id, sha256, size: bytes.length, mediaType: sniffed.mediaType, kind: sniffed.kind,
-      uploaderRole: actor.role, uploaderId: actor.id, uploadedAt: service.clock.now(), displayName: displayName(file.name), storageKey,
+      id: evidenceId,
+      disputeId: id,
+      sha256,
+      size: bytes.length,
+      mediaType: sniffed.mediaType,
+      kind: sniffed.kind,
+      uploaderRole: actor.role,
+      uploaderId: actor.id,
+      uploadedAt: service.clock.now(),
+      displayName: displayName(file.name),
+      storageKey,
     };
     const result = await service.runtime.send(id, event, actor, { ...options, evidence: record });
     if (!result.ok) {
@@ -64,7 +81,8 @@ export function evidenceRoutes(deps: AppDeps) {
     const recorded = result.replayed ? (await service.store.listEvidence(id)).filter((e) => e.sha256 === sha256 && e.uploaderId === actor.id).at(-1) : record;
     if (result.replayed) c.header('Idempotent-Replayed', 'true');
     const { storageKey: _key, ...shown } = recorded ?? record;
-    return c.json({ evidence: { ...shown, hidden: result.dispute.context.hiddenEvidenceIds.includes(shown.id) }, dispute: result.dispute }, 201);
+    const view = service.queries.view(principal, result.dispute);
+    return c.json({ evidence: { ...shown, hidden: view.context.hiddenEvidenceIds.includes(shown.id) }, dispute: view }, 201);
   }
 
   return new Hono<AppEnv>()
@@ -73,7 +91,9 @@ export function evidenceRoutes(deps: AppDeps) {
       const dispute = await visibleDispute(c, deps, c.req.param('id'));
       const includeHidden = mayViewHidden(c.get('principal').role) && c.req.query('includeHidden') === 'true';
       const hidden = new Set(dispute.snapshot.context.hiddenEvidenceIds);
-      const items = (await service.store.listEvidence(dispute.id)).map(({ storageKey: _key, ...e }) => ({ ...e, hidden: hidden.has(e.id) })).filter((e) => includeHidden || !e.hidden);
+      const items = (await service.store.listEvidence(dispute.id))
+        .map(({ storageKey: _key, ...e }) => ({ ...e, hidden: hidden.has(e.id) }))
+        .filter((e) => includeHidden || !e.hidden);
       return c.json({ items });
     })
     .get('/disputes/:id/evidence/:evidenceId', auth, paramsOf(EvidenceParams), async (c) => {
@@ -81,7 +101,8 @@ export function evidenceRoutes(deps: AppDeps) {
       const dispute = await visibleDispute(c, deps, id);
       const found = await service.store.getEvidence(dispute.id, evidenceId);
       const hidden = found !== undefined && dispute.snapshot.context.hiddenEvidenceIds.includes(found.id);
-      if (!found || (hidden && !mayViewHidden(c.get('principal').role))) throw new HttpProblem('not-found', `no evidence ${evidenceId} on dispute ${dispute.id}`);
+      if (!found || (hidden && !mayViewHidden(c.get('principal').role)))
+        throw new HttpProblem('not-found', `no evidence ${evidenceId} on dispute ${dispute.id}`);
       const bytes = await service.evidence.get(found.storageKey);
       if (!bytes) throw new Error(`evidence ${found.id} is recorded but its bytes are missing from storage`);
       return c.body(new Uint8Array(bytes), 200, {
@@ -96,7 +117,8 @@ export function evidenceRoutes(deps: AppDeps) {
       const { id, evidenceId } = c.req.valid('param');
       const found = await service.store.getEvidence(id, evidenceId);
       if (!found) throw new HttpProblem('not-found', `no evidence ${evidenceId} on dispute ${id}`);
-      if (c.get('principal').role !== 'agent' && found.uploaderId !== c.get('principal').sub) throw new HttpProblem('forbidden', 'parties hide only the evidence they uploaded; agents hide any');
+      if (c.get('principal').role !== 'agent' && found.uploaderId !== c.get('principal').sub)
+        throw new HttpProblem('forbidden', 'parties hide only the evidence they uploaded; agents hide any');
       return sendEvent(c, deps, id, { type: 'evidence.hide', evidenceId: found.id });
     });
 }
@@ -104,7 +126,9 @@ export function evidenceRoutes(deps: AppDeps) {
 /** An upload the dispute will not take says so as the event would (409 when it is over). */
 function refusalProblem(error: Parameters<typeof problemFor>[0]): HttpProblem {
   if (error.kind === 'rejected' && error.rejection.kind === 'not_accepted') {
-    return new HttpProblem('event-not-accepted', `the dispute no longer takes evidence: ${error.rejection.message}`, { acceptedEvents: error.rejection.accepted });
+    return new HttpProblem('event-not-accepted', `the dispute no longer takes evidence: ${error.rejection.message}`, {
+      acceptedEvents: error.rejection.accepted,
+    });
   }
   return problemFor(error, 'evidence.add');
 }

@@ -13,7 +13,10 @@ export function inspectorRoutes() {
   };
   const html = inspectorFile('index.html');
   const page = (c: Context) => {
-    c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    );
     c.header('Cache-Control', 'no-cache');
     return c.html(html);
   };

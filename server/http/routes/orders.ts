@@ -22,8 +22,10 @@ export function orderRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       const { orderId, itemId } = c.req.valid('param');
       const facts = await store.getOrderItemFacts(orderId, itemId);
-      const mine = facts && ((principal.role === 'buyer' && facts.buyerId === principal.sub) || (principal.role === 'seller' && facts.sellerId === principal.sub));
-      if (!facts || !(mine || ['system', 'admin', 'support'].includes(principal.role))) throw new HttpProblem('not-found', `no order item ${orderId}/${itemId}`);
+      const mine =
+        facts && ((principal.role === 'buyer' && facts.buyerId === principal.sub) || (principal.role === 'seller' && facts.sellerId === principal.sub));
+      if (!facts || !(mine || ['system', 'admin', 'support'].includes(principal.role)))
+        throw new HttpProblem('not-found', `no order item ${orderId}/${itemId}`);
       return c.json(facts);
     });
 }

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { authenticate, requireRole } from '../authenticate.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { docsPage, scalarScript } from '../docs.ts';
-import { buildOpenApiDocument } from '../openapi.ts';
+import { buildOpenApiDocument } from '../openapi/document.ts';
 import { HttpProblem, problemTypes, type ProblemType } from '../problems.ts';
 
 const isLoopback = (address: string | undefined) => address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';

@@ -1,0 +1,121 @@
+/**
+ * The OpenAPI 3.1 document, generated from the zod schemas (`z.toJSONSchema`, JSON Schema
+ * 2020-12 as OpenAPI 3.1 uses it) and the route tables (`routes-*.ts`). A test checks that the table and
+ * the app's routes are the same set, so the document cannot drift from what is served.
+ */
+import { createRequire } from 'node:module';
+import { z } from 'zod';
+import { problemTypes } from '../problems.ts';
+import '../schemas.ts';
+import { ref, type RouteDoc } from './route-doc.ts';
+import { coreRouteDocs } from './routes-core.ts';
+import { moreRouteDocs } from './routes-more.ts';
+
+const { version: packageVersion } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+/** Every route the app serves, documented. */
+export const routeDocs: RouteDoc[] = [...coreRouteDocs, ...moreRouteDocs];
+
+const headerParams = {
+  'If-Match': {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description: 'The dispute version you last saw (ETag); a stale one answers 412',
+    schema: { type: 'string', example: '"3"' },
+  },
+  'Idempotency-Key': {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description: 'A repeat with the same key returns the first answer and changes nothing (kept 24 h, per caller)',
+    schema: { type: 'string', maxLength: 200 },
+  },
+  'X-CSRF-Token': {
+    name: 'X-CSRF-Token',
+    in: 'header',
+    required: false,
+    description: 'Required with the cookie session: the arbiter_csrf cookie’s value',
+    schema: { type: 'string' },
+  },
+};
+
+function componentSchemas(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' }) as {
+    schemas: Record<string, Record<string, unknown>>;
+  };
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return schemas;
+}
+
+function queryParams(query: z.ZodObject) {
+  const json = z.toJSONSchema(query, { io: 'input' }) as { properties: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(json.properties).map(([name, schema]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema }));
+}
+
+export function buildOpenApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routeDocs) {
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const responses: Record<string, unknown> = {};
+    const okContent = route.ok.schema
+      ? { 'application/json': { schema: ref(route.ok.schema) } }
+      : route.ok.json
+        ? { 'application/json': { schema: route.ok.json } }
+        : route.ok.content
+          ? { [route.ok.content]: { schema: { type: 'string' } } }
+          : undefined;
+    responses[String(route.ok.status)] = { description: route.ok.description, ...(okContent ? { content: okContent } : {}) };
+    for (const status of route.errors) {
+      const types = Object.entries(problemTypes)
+        .filter(([, t]) => t.status === status)
+        .map(([name]) => `/problems/${name}`);
+      responses[String(status)] = { description: `Problem: ${types.join(', ')}`, content: { 'application/problem+json': { schema: ref('Problem') } } };
+    }
+    responses['500'] = { description: 'Problem: /problems/internal (with errorId)', content: { 'application/problem+json': { schema: ref('Problem') } } };
+    paths[route.path] ??= {};
+    paths[route.path]![route.method] = {
+      operationId: `${route.method}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^a-zA-Z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      tags: [route.tag],
+      ...(route.auth ? {} : { security: [] }),
+      parameters: [...pathParams, ...(route.query ? queryParams(route.query) : []), ...(route.headers ?? []).map((h) => headerParams[h])],
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.body) } } } } : {}),
+      ...(route.jsonBody ? { requestBody: { required: true, content: { 'application/json': { schema: route.jsonBody } } } } : {}),
+      ...(route.upload
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+                },
+              },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Arbiter',
+      version: packageVersion,
+      description:
+        'Buyer-protection disputes as durable, inspectable statecharts. Authenticate with `Authorization: Bearer <token>` (HS256 JWT with `sub`, `role`, `exp`, signed with a configured key, chosen by `kid`). Every error is `application/problem+json`; its `type` resolves to an explanation.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    tags: ['Disputes', 'Evidence', 'Orders', 'Agents', 'Effects', 'Machine', 'Inspector', 'Sessions', 'Admin', 'Service'].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, session: { type: 'apiKey', in: 'cookie', name: 'arbiter_session' } },
+      schemas: componentSchemas(),
+    },
+  };
+}
