@@ -247,6 +247,11 @@ export interface DisputeStore {
   // ---- deadlines ----
   /** Deadlines due at or before `at`, earliest first, then by priority (R-GEN-4). */
   dueDeadlines(at: string, limit: number): Promise<DueDeadline[]>;
+  /**
+   * Due deadlines for this instance to fire, earliest first, each held until `leaseUntil`: other
+   * instances skip them meanwhile, and take them over if this one dies before firing them.
+   */
+  claimDueDeadlines(at: string, limit: number, leaseUntil: string): Promise<DueDeadline[]>;
   /** The earliest due time, or the earliest after `after` when given. */
   nextDeadlineAt(after?: string): Promise<string | undefined>;
   getDeadlines(disputeId: string): Promise<DeadlineRow[]>;
@@ -255,8 +260,12 @@ export interface DisputeStore {
 
   // ---- the outbox ----
   getOutbox(disputeId: string): Promise<OutboxRow[]>;
-  /** The next pending row of each (dispute, channel) that is due: order is kept per channel. */
-  outboxHeads(now: string, limit: number, channelPrefix?: string): Promise<OutboxRow[]>;
+  /**
+   * The next pending row of each (dispute, channel) that is due, in the channels starting with
+   * `channelPrefix`, held until `leaseUntil` (its next attempt moves there): order is kept per
+   * channel, and no other dispatcher takes the row while this one carries it out.
+   */
+  claimOutboxHeads(now: string, limit: number, channelPrefix: string, leaseUntil: string): Promise<OutboxRow[]>;
   /** Records one attempt and the row's new status, together. */
   recordAttempt(id: number, attempt: DeliveryAttempt, next: { status: OutboxStatus; nextAttemptAt: string; error: string | null }): Promise<void>;
   listOutbox(filter: { status?: OutboxStatus | undefined; disputeId?: string | undefined; limit: number }): Promise<OutboxRow[]>;
@@ -282,6 +291,11 @@ export interface DisputeStore {
 
   /** Queue depths for metrics, read at scrape time. */
   stats(now: string): Promise<{ disputesOpen: number; agentQueue: number; deadlinesDue: number; outboxPending: number }>;
+  /**
+   * Hears commits made by other instances on the same database (PostgreSQL's LISTEN/NOTIFY),
+   * so live views connected to any instance see every change. Returns an unsubscribe function.
+   */
+  onRemoteCommit(listener: (commit: { disputeId: string; from: number; to: number }) => void): () => void;
   /** Writes and removes a probe row: the database accepts a write now. */
   probeWrite(): Promise<void>;
   close(): Promise<void>;

@@ -18,6 +18,16 @@ const Env = z.object({
   ARBITER_TOKEN_KEYS: z.string().optional().describe('signing keys for bearer tokens, kid:secret[,kid:secret...], the first signs; secrets of 32+ characters'),
   ARBITER_METRICS_ACCESS: z.enum(['public', 'loopback', 'authenticated']).default('loopback').describe('who may read /metrics'),
   ARBITER_DB: z.string().min(1).default('data/arbiter.db').describe('SQLite database file (created with its folder if missing)'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .optional()
+    .describe('PostgreSQL instead of SQLite, for several instances: postgres://user@host:5432/database'),
+  ARBITER_PG_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case schema name')
+    .default('public')
+    .describe('the PostgreSQL schema the tables live in'),
   ARBITER_DURABILITY: z
     .enum(['full', 'normal'])
     .default('full')
@@ -55,6 +65,9 @@ export interface Config {
   tokenKeys: string | undefined;
   metricsAccess: 'public' | 'loopback' | 'authenticated';
   dbPath: string;
+  /** PostgreSQL instead of SQLite when set. */
+  databaseUrl?: string | undefined;
+  pgSchema: string;
   durability: 'full' | 'normal';
   clock: 'system' | 'controllable';
   policy: Policy;
@@ -113,6 +126,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenKeys: e.ARBITER_TOKEN_KEYS,
     metricsAccess: e.ARBITER_METRICS_ACCESS,
     dbPath: e.ARBITER_DB,
+    databaseUrl: e.DATABASE_URL,
+    pgSchema: e.ARBITER_PG_SCHEMA,
     durability: e.ARBITER_DURABILITY,
     clock: e.ARBITER_CLOCK ?? (mode === 'demo' ? 'controllable' : 'system'),
     policy,

@@ -3,7 +3,7 @@
  * side, evidence storage and the logger. `main.ts` runs it as a process; tests start it
  * in-process on a temporary database file.
  */
-import { openSqliteStore } from '../db/sqlite/index.ts';
+import { openStore } from '../db/open.ts';
 import type { DisputeStore } from '../db/store.ts';
 import type { Config } from './config.ts';
 import { localDiskStorage, type EvidenceStorage } from './effects/evidence-storage.ts';
@@ -34,7 +34,7 @@ export async function startService(
   config: Readonly<Config>,
   log: Logger = createLogger({ level: config.logLevel, format: config.logFormat }),
 ): Promise<Service> {
-  const store = await openSqliteStore({ path: config.dbPath, durability: config.durability });
+  const store = await openStore(config);
   const derived = await deriveMissingColumns(store, (disputeId, error) =>
     log.error('could not derive the columns of a dispute', { disputeId, error: String(error) }),
   );
@@ -50,8 +50,14 @@ export async function startService(
     onError: (error, disputeId) => log.error('could not fire deadlines', { disputeId, error: error instanceof Error ? error.message : String(error) }),
   });
   // A step may arm a deadline earlier than the scheduler's next look.
-  runtime.subscribe(({ commit }) => {
-    if (commit.armDeadlines.length > 0) scheduler.wake();
+  runtime.subscribe(({ armsDeadlines }) => {
+    if (armsDeadlines) scheduler.wake();
+  });
+  // Live views connected to this instance see what the others commit (PostgreSQL).
+  const unhear = store.onRemoteCommit(({ disputeId, from, to }) => {
+    runtime
+      .heard(disputeId, from, to)
+      .catch((error: unknown) => log.warn('could not read a dispute another instance changed', { disputeId, error: String(error) }));
   });
   await scheduler.tick(); // catch up on what fell due while the service was down
   scheduler.start();
@@ -77,6 +83,7 @@ export async function startService(
     stop() {
       stopping ??= (async () => {
         clearInterval(purgeTimer);
+        unhear();
         stately?.stop();
         await scheduler.stop();
         await store.close();

@@ -10,7 +10,7 @@ import { disputeReads } from './disputes.ts';
 import { evidenceReads } from './evidence.ts';
 import { idempotencyReads } from './idempotency.ts';
 import { orderReads } from './orders.ts';
-import { outboxReads } from './outbox.ts';
+import { outboxReads, toRow, type RawOutbox } from './outbox.ts';
 import { serviceStateReads } from './service-state.ts';
 import { toWire } from './steps.ts';
 import { startWriter } from './writer.ts';
@@ -57,12 +57,15 @@ export async function openSqliteStore(options: OpenOptions): Promise<DisputeStor
     },
 
     dueDeadlines: async (at, limit) => deadlines.dueDeadlines(at, limit),
+    // One writer per file: version checks keep two processes from firing a deadline twice.
+    claimDueDeadlines: async (at, limit) => deadlines.dueDeadlines(at, limit),
     nextDeadlineAt: async (after) => deadlines.nextDeadlineAt(after),
     getDeadlines: async (disputeId) => deadlines.getDeadlines(disputeId),
     discardDeadlines: (disputeId, names) => write({ kind: 'discardDeadlines', disputeId, names }),
 
     getOutbox: async (disputeId) => outbox.getOutbox(disputeId),
-    outboxHeads: async (now, limit, channelPrefix) => outbox.outboxHeads(now, limit, channelPrefix),
+    claimOutboxHeads: async (now, limit, channelPrefix, leaseUntil) =>
+      (await write<RawOutbox[]>({ kind: 'claimOutbox', now, limit, channelPrefix, leaseUntil })).map(toRow),
     recordAttempt: (id, attempt, next) => write({ kind: 'recordAttempt', id, attempt, next }),
     listOutbox: async (filter) => outbox.listOutbox(filter),
     getOutboxRow: async (id) => outbox.getOutboxRow(id),
@@ -81,6 +84,8 @@ export async function openSqliteStore(options: OpenOptions): Promise<DisputeStor
     setClockOffset: (offsetMs) => write({ kind: 'setClockOffset', offsetMs }),
     stats: async (now) => state.stats(now),
     probeWrite: () => write({ kind: 'probeWrite' }),
+    // Another process on the same file is not heard: its commits show on the next read.
+    onRemoteCommit: () => () => {},
 
     async close() {
       await writer.close();

@@ -6,7 +6,7 @@
 import type { DeliveryAttempt, OutboxEntry, OutboxRow, OutboxStatus } from '../store.ts';
 import type { Sqlite } from './connection.ts';
 
-interface RawOutbox {
+export interface RawOutbox {
   id: number;
   dispute_id: string;
   seq: number;
@@ -22,7 +22,7 @@ interface RawOutbox {
   done_at: string | null;
 }
 
-const toRow = (r: RawOutbox): OutboxRow => ({
+export const toRow = (r: RawOutbox): OutboxRow => ({
   id: r.id,
   disputeId: r.dispute_id,
   seq: r.seq,
@@ -40,13 +40,6 @@ const toRow = (r: RawOutbox): OutboxRow => ({
 
 export function outboxReads(c: Sqlite) {
   const ofDispute = c.prepare('select * from outbox where dispute_id = ? order by id');
-  // Head of line per (dispute, channel): a later row waits while an earlier one is pending or
-  // dead (until it is re-driven), so a channel's order holds across a dead letter.
-  const heads = c.prepare(
-    `select * from outbox o where o.status = 'pending' and o.next_attempt_at <= ? and o.channel >= ? and o.channel < ?
-       and not exists (select 1 from outbox e where e.dispute_id = o.dispute_id and e.channel = o.channel and e.status in ('pending', 'dead') and e.id < o.id)
-     order by o.id limit ?`,
-  );
   const one = c.prepare('select * from outbox where id = ?');
   const attempts = c.prepare(
     'select attempt, at, ok, status_code as statusCode, error, duration_ms as durationMs from delivery_attempts where outbox_id = ? order by attempt',
@@ -54,8 +47,6 @@ export function outboxReads(c: Sqlite) {
   const lists = new Map<string, ReturnType<typeof c.prepare>>();
   return {
     getOutbox: (disputeId: string) => (ofDispute.all(disputeId) as RawOutbox[]).map(toRow),
-    /** `channelPrefix` selects a lane (`payments`, `webhook:`); empty selects every channel. */
-    outboxHeads: (now: string, limit: number, channelPrefix = '') => (heads.all(now, channelPrefix, `${channelPrefix}\uffff`, limit) as RawOutbox[]).map(toRow),
     listOutbox(filter: { status?: OutboxStatus | undefined; disputeId?: string | undefined; limit: number }) {
       const where = [filter.status ? 'status = @status' : null, filter.disputeId ? 'dispute_id = @disputeId' : null].filter(Boolean);
       const text = `select * from outbox ${where.length ? `where ${where.join(' and ')}` : ''} order by id limit @limit`;
@@ -96,6 +87,14 @@ export function outboxWrites(c: Sqlite) {
     'update outbox set status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @error, done_at = @doneAt where id = @id',
   );
   const redrive = c.prepare("update outbox set status = 'pending', attempts = 0, next_attempt_at = ?, last_error = null where id = ? and status = 'dead'");
+  // Head of line per (dispute, channel): a later row waits while an earlier one is pending or
+  // dead (until it is re-driven), so a channel's order holds across a dead letter.
+  const heads = c.prepare(
+    `select * from outbox o where o.status = 'pending' and o.next_attempt_at <= ? and o.channel >= ? and o.channel < ?
+       and not exists (select 1 from outbox e where e.dispute_id = o.dispute_id and e.channel = o.channel and e.status in ('pending', 'dead') and e.id < o.id)
+     order by o.id limit ?`,
+  );
+  const lease = c.prepare('update outbox set next_attempt_at = ? where id = ?');
   return {
     /** The effects of one step; `payload` is already JSON. */
     append(disputeId: string, at: string, entries: (Omit<OutboxEntry, 'payload'> & { payload: string })[]) {
@@ -130,5 +129,11 @@ export function outboxWrites(c: Sqlite) {
       });
     },
     redrive: (id: number, now: string) => redrive.run(now, id).changes === 1,
+    /** Takes the heads of a lane, held until `leaseUntil` (raw rows: the caller parses them). */
+    claim(now: string, limit: number, channelPrefix: string, leaseUntil: string) {
+      const rows = heads.all(now, channelPrefix, `${channelPrefix}\uffff`, limit) as RawOutbox[];
+      for (const row of rows) lease.run(leaseUntil, row.id);
+      return rows;
+    },
   };
 }

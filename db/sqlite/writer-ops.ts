@@ -18,6 +18,7 @@ export type WriteOp =
   | { kind: 'registerOrder'; order: OrderRegistration; at: string }
   | { kind: 'recordAttempt'; id: number; attempt: DeliveryAttempt; next: { status: OutboxStatus; nextAttemptAt: string; error: string | null } }
   | { kind: 'redrive'; id: number; now: string }
+  | { kind: 'claimOutbox'; now: string; limit: number; channelPrefix: string; leaseUntil: string }
   | { kind: 'discardDeadlines'; disputeId: string; names: string[] }
   | { kind: 'purgeIdempotency'; before: string }
   | { kind: 'setClockOffset'; offsetMs: number }
@@ -46,6 +47,8 @@ export function writerOps(c: Sqlite) {
         return outbox.recordAttempt(op.id, op.attempt, op.next);
       case 'redrive':
         return outbox.redrive(op.id, op.now);
+      case 'claimOutbox':
+        return outbox.claim(op.now, op.limit, op.channelPrefix, op.leaseUntil);
       case 'discardDeadlines':
         return deadlines.disarm(op.disputeId, op.names);
       case 'purgeIdempotency':

@@ -23,12 +23,18 @@ export interface Lane {
   /** Channel prefix: `payments`, `webhook:`. */
   prefix: string;
   concurrency: number;
+  /**
+   * How long a row taken by a dispatcher is held before another may take it: longer than an
+   * attempt can last (its handler's timeout), short enough that a crashed instance's rows are
+   * taken over soon after.
+   */
+  leaseMs: number;
 }
 
 /** Refunds and releases never wait behind a slow webhook receiver: each lane drains on its own. */
 export const defaultLanes: readonly Lane[] = [
-  { prefix: 'payments', concurrency: 8 },
-  { prefix: 'webhook:', concurrency: 16 },
+  { prefix: 'payments', concurrency: 8, leaseMs: 12_000 },
+  { prefix: 'webhook:', concurrency: 16, leaseMs: 12_000 }, // webhook attempts time out after 10 s
 ];
 
 export interface DispatcherOptions {
@@ -95,7 +101,8 @@ export function createDispatcher({
   async function drain(lane: Lane): Promise<number> {
     let attempted = 0;
     for (;;) {
-      const heads = await store.outboxHeads(clock.now(), lane.concurrency, lane.prefix);
+      const now = clock.now();
+      const heads = await store.claimOutboxHeads(now, lane.concurrency, lane.prefix, new Date(Date.parse(now) + lane.leaseMs).toISOString());
       if (heads.length === 0) return attempted;
       await Promise.all(heads.map(attempt));
       attempted += heads.length; // failed rows are due later, so this ends

@@ -69,8 +69,8 @@ export function startEffects(service: EffectsDeps, options: { pollMs?: number } 
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     log,
   });
-  const unsubscribe = runtime.subscribe(({ commit }) => {
-    if (commit.outbox.length > 0) dispatcher.wake();
+  const unsubscribe = runtime.subscribe(({ hasEffects }) => {
+    if (hasEffects) dispatcher.wake();
   });
   dispatcher.start();
   const providerTimer = setInterval(() => {

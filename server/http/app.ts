@@ -25,7 +25,8 @@ export type { AppDeps } from './deps.ts';
 
 export function createApp(deps: AppDeps) {
   const log = deps.service.log;
-  deps.service.runtime.subscribe(({ history }) => {
+  deps.service.runtime.subscribe(({ history, origin }) => {
+    if (origin !== 'local') return; // counted by the instance that fired them
     const fired = history.filter((h) => h.type.startsWith('deadline.')).length;
     if (fired > 0) deps.metrics.deadlinesFired(fired);
   });

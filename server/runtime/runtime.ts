@@ -32,8 +32,13 @@ export type RuntimeResult = { ok: true; statusCode: number; dispute: Loaded; rep
 export interface Committed {
   disputeId: string;
   history: HistoryRow[];
-  commit: StepCommit;
   dispute: Loaded;
+  /** `remote`: another instance committed it (PostgreSQL); its own scheduler and dispatcher act on it. */
+  origin: 'local' | 'remote';
+  /** The step armed a deadline (the scheduler may need to look sooner). */
+  armsDeadlines: boolean;
+  /** The step wrote effects to the outbox (the dispatcher may look now). */
+  hasEffects: boolean;
 }
 
 export interface RuntimeOptions {
@@ -83,9 +88,20 @@ export function createRuntime({
   const cache = new DisputeCache(cacheSize);
 
   function notify(commit: StepCommit, dispute: Loaded) {
+    tell({
+      disputeId: commit.disputeId,
+      history: commit.history,
+      dispute,
+      origin: 'local',
+      armsDeadlines: commit.armDeadlines.length > 0,
+      hasEffects: commit.outbox.length > 0,
+    });
+  }
+
+  function tell(committed: Committed) {
     for (const listener of listeners) {
       try {
-        listener({ disputeId: commit.disputeId, history: commit.history, commit, dispute });
+        listener(committed);
       } catch (error) {
         log.error('a commit listener failed', { error: error instanceof Error ? error.message : String(error) });
       }
@@ -166,7 +182,7 @@ export function createRuntime({
       if (failure) return failure;
       // Another writer (another process on the file) got there first: back off a little, at
       // random, so two writers hammering one dispute take turns instead of one starving.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** i)));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** i)));
     }
     return { ok: false, error: { kind: 'busy', message: `the dispute kept changing under ${maxAttempts} attempts; retry` } };
   }
@@ -314,5 +330,17 @@ export function createRuntime({
 
     /** The dispute as committed, restored, for readers that evaluate the machine. */
     loadCommitted,
+
+    /**
+     * Another instance committed steps `from` → `to` of a dispute: forget what this one
+     * remembered of it, and tell listeners (live views) as if it had been committed here.
+     */
+    async heard(disputeId: string, from: number, to: number) {
+      cache.forget(disputeId);
+      const dispute = await loadCommitted(disputeId);
+      if (!dispute) return;
+      const history = (await store.getHistory(disputeId)).filter((row) => row.seq > from && row.seq <= to);
+      tell({ disputeId, history, dispute, origin: 'remote', armsDeadlines: false, hasEffects: false });
+    },
   };
 }

@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Deadline rows read, and at most as many disputes fired, per batch. */
   batchSize?: number;
+  /** How long claimed deadlines are held by this instance before another may fire them (ms). */
+  leaseMs?: number;
   onError?: (error: unknown, disputeId: string) => void;
 }
 
@@ -27,7 +29,7 @@ export type Scheduler = ReturnType<typeof createScheduler>;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function createScheduler({ store, runtime, clock, pollMs = 1000, batchSize = 500, onError = () => {} }: SchedulerOptions) {
+export function createScheduler({ store, runtime, clock, pollMs = 1000, batchSize = 500, leaseMs = 30_000, onError = () => {} }: SchedulerOptions) {
   let firedTotal = 0;
 
   /** Fires everything due now; returns how many deadline events fired. */
@@ -37,7 +39,7 @@ export function createScheduler({ store, runtime, clock, pollMs = 1000, batchSiz
     const handled = new Set<string>();
     let fired = 0;
     for (;;) {
-      const rows = await store.dueDeadlines(now, batchSize);
+      const rows = await store.claimDueDeadlines(now, batchSize, new Date(Date.parse(now) + leaseMs).toISOString());
       const disputeIds = [...new Set(rows.map((d) => d.disputeId))].filter((id) => !handled.has(id));
       if (disputeIds.length === 0) break;
       for (const id of disputeIds) handled.add(id);

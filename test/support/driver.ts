@@ -15,7 +15,8 @@ import { notReceived, sampleOrder, testConfig } from './service.ts';
 const [command, dbPath, ...args] = process.argv.slice(2);
 if (!command || !dbPath) throw new Error('usage: driver.ts open|load|hammer <db> ...');
 
-const service = await startService(testConfig(dbPath));
+// DATABASE_URL and ARBITER_PG_SCHEMA, when set, put the store on PostgreSQL instead of the file.
+const service = await startService(testConfig(dbPath, { databaseUrl: process.env.DATABASE_URL, pgSchema: process.env.ARBITER_PG_SCHEMA ?? 'public' }));
 await service.scheduler.stop();
 const buyer: Actor = { role: 'buyer', id: 'buyer-1' };
 const write = (line: string) => process.stdout.write(`${line}\n`);
@@ -52,9 +53,14 @@ if (command === 'open') {
   while (!existsSync(`${dbPath}.go`)) await new Promise((resolve) => setTimeout(resolve, 5));
   for (let n = 0; n < Number(count); n += 1) {
     const body = `${who}-${n}`;
-    const result = await service.runtime.send(id, { type: 'message.send', body }, { role, id: who });
+    // Like a well-behaved client, retry a step answered "busy" (nothing was written).
+    let result = await service.runtime.send(id, { type: 'message.send', body }, { role, id: who });
+    while (!result.ok && result.error.kind === 'busy') result = await service.runtime.send(id, { type: 'message.send', body }, { role, id: who });
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     write(`ACK ${id} ${result.dispute.version} ${body}`);
+    // A client's think time, a millisecond or two: two clients in lockstep would let the faster
+    // one win every race, which tests nothing about interleaving.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 2));
   }
   await service.stop();
 } else {

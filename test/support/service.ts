@@ -34,6 +34,8 @@ export function testConfig(dbPath: string, overrides: Partial<Config> & { policy
     statelyInspectUrl: undefined,
     logLevel: 'warn',
     logFormat: 'text',
+    databaseUrl: undefined,
+    pgSchema: 'public',
     ...rest,
   };
 }
