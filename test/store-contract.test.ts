@@ -141,8 +141,14 @@ describe.each(backends)('the store contract on $name', (backend) => {
     expect(await service.store.claimOutboxHeads(now, 10, 'payments', lease)).toEqual([]);
     expect((await service.store.claimOutboxHeads(lease, 10, 'payments', lease)).map((h) => h.id)).toEqual([heads[0]!.id]); // the lease ran out
     const later = new Date(Date.parse(now) + 30 * DAY_MS).toISOString();
-    const due = await service.store.claimDueDeadlines(later, 10, new Date(Date.parse(later) + 60_000).toISOString());
+    const leaseOver = new Date(Date.parse(later) + 60_000).toISOString();
+    const due = await service.store.claimDueDeadlines(later, 10, leaseOver);
     expect(due.map((d) => [d.disputeId, d.name])).toEqual([[id, 'refundOverdue']]);
+    if (backend.name === 'postgres') {
+      // Several instances: a claimed deadline is skipped until its lease runs out, then taken over.
+      expect(await service.store.claimDueDeadlines(later, 10, leaseOver)).toEqual([]);
+      expect((await service.store.claimDueDeadlines(leaseOver, 10, leaseOver)).map((d) => d.name)).toEqual(['refundOverdue']);
+    }
   });
 
   it('keeps the clock offset growing, answers readiness and stats', async () => {

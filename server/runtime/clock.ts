@@ -8,6 +8,8 @@ import type { DisputeStore } from '../../db/store.ts';
 export interface Clock {
   /** The current instant, canonical ISO 8601 UTC. */
   now(): string;
+  /** Catches up with a clock another instance moved (the controllable clock's shared offset). */
+  refresh?(): Promise<void>;
 }
 
 export interface ControllableClock extends Clock {
@@ -31,6 +33,10 @@ export async function createControllableClock(store: DisputeStore, systemNow: ()
       // Never earlier than an instant already handed out, even if the system clock steps back.
       last = Math.max(last, systemNow() + offsetMs);
       return new Date(last).toISOString();
+    },
+    async refresh() {
+      // Instances on one database share the offset: one that moved it is followed by the others.
+      offsetMs = Math.max(offsetMs, await store.getClockOffset());
     },
     async advance(ms: number) {
       if (!Number.isFinite(ms) || ms <= 0) throw new RangeError('the clock only moves forward: give a positive duration');

@@ -34,6 +34,7 @@ export function createScheduler({ store, runtime, clock, pollMs = 1000, batchSiz
 
   /** Fires everything due now; returns how many deadline events fired. */
   async function tick(): Promise<number> {
+    await clock.refresh?.();
     const now = clock.now();
     // A dispute is handled once per tick: its step fires every deadline due by now at once.
     const handled = new Set<string>();
