@@ -32,8 +32,8 @@ function guard<T extends object>(target: T): T {
         if (!(result instanceof Promise)) return result;
         return result.catch((error: unknown) => {
           const code = (error as { code?: string }).code;
-          const timeout = error instanceof Error && /timeout/i.test(error.message);
-          if ((code && connectionErrors.has(code)) || timeout) throw new StoreUnavailable(`the database cannot be reached: ${(error as Error).message}`, code);
+          const lost = error instanceof Error && /timeout|Connection terminated|ECONNREFUSED|connection error|terminating connection/i.test(error.message);
+          if ((code && connectionErrors.has(code)) || lost) throw new StoreUnavailable(`the database cannot be reached: ${(error as Error).message}`, code);
           throw error;
         });
       };
