@@ -140,7 +140,7 @@ export interface AvailableEvent {
 
 const payloadJsonSchemas = new Map<EventType, Record<string, unknown>>();
 
-/** The JSON Schema of an event's payload as clients send it. */
+/** The JSON Schema of an event's payload as clients send it (shared: read it, do not change it). */
 export function payloadJsonSchema(type: EventType): Record<string, unknown> {
   let schema = payloadJsonSchemas.get(type);
   if (!schema) {
@@ -163,11 +163,13 @@ export function availableEvents(snapshot: DisputeSnapshot, by: Actor, at: string
   const current = catchUp(snapshot, at).snapshot;
   return acceptedEventTypes(current, by, at).map((type) => {
     const definition = eventCatalog[type] as { description: string; maxima?: (c: typeof current.context) => Record<string, number> };
-    const schema = structuredClone(payloadJsonSchema(type)) as { properties?: Record<string, Record<string, unknown>> };
-    for (const [field, maximum] of Object.entries(definition.maxima?.(current.context) ?? {})) {
-      const property = schema.properties?.[field];
-      if (property) property.maximum = maximum;
+    const shared = payloadJsonSchema(type) as { properties?: Record<string, Record<string, unknown>> };
+    if (!definition.maxima) return { type, description: definition.description, schema: shared };
+    // Only the properties given this dispute's limits are copied; the rest of the schema is shared.
+    const properties = { ...shared.properties };
+    for (const [field, maximum] of Object.entries(definition.maxima(current.context))) {
+      if (properties[field]) properties[field] = { ...properties[field], maximum };
     }
-    return { type, description: definition.description, schema };
+    return { type, description: definition.description, schema: { ...shared, properties } };
   });
 }

@@ -16,9 +16,19 @@ export {
   type Checked,
   type Rejection,
 } from './available.ts';
-export { activeLeaves, activeStateNodes, leafPaths, stateDescription, stateLabel, type DisputeSnapshot } from './snapshot.ts';
+export {
+  activeLeaves,
+  activeRegions,
+  activeStateNodes,
+  leafPaths,
+  nodeLabel,
+  stateDescription,
+  stateLabel,
+  type ActiveRegion,
+  type DisputeSnapshot,
+} from './snapshot.ts';
 export { awaitedBy, awaitedParties, stageOf, stages, stagesIn, type AwaitedParty, type DisputeTag, type Stage } from './stages.ts';
-export { standingOf, type Standing } from './standing.ts';
+export { agentsMaySee, standingOf, type Standing } from './standing.ts';
 export { initialDisputeTransition, transitionDispute, type ExecutedAction } from './transition.ts';
 export {
   ActorSchema,

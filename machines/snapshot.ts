@@ -7,11 +7,19 @@ import { disputeMachine } from './dispute.ts';
 
 export type DisputeSnapshot = SnapshotFrom<typeof disputeMachine>;
 
-/** The dotted paths of the active leaf states, e.g. `['negotiating.offerPending']`. */
+const pathsByValue = new WeakMap<object, string[]>();
+
+/** The dotted paths of the active leaf states, e.g. `['negotiating.offerPending']` (remembered per value). */
 export function leafPaths(value: DisputeSnapshot['value']): string[] {
-  const leaves = (v: unknown, prefix: string): string[] =>
-    typeof v === 'string' ? [`${prefix}${v}`] : Object.entries(v as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
-  return leaves(value, '');
+  if (typeof value === 'string') return [value];
+  let paths = pathsByValue.get(value);
+  if (!paths) {
+    const leaves = (v: unknown, prefix: string): string[] =>
+      typeof v === 'string' ? [`${prefix}${v}`] : Object.entries(v as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
+    paths = leaves(value, '');
+    pathsByValue.set(value, paths);
+  }
+  return paths;
 }
 
 const nodesByLeafPath = new Map<string, AnyStateNode>();
@@ -51,4 +59,33 @@ export function stateDescription(snapshot: Pick<DisputeSnapshot, 'value'>): stri
   return activeLeaves(snapshot)
     .map((node) => node.description ?? node.key.replace(/([A-Z])/g, ' $1').toLowerCase())
     .join(' · ');
+}
+
+/** What a person calls a state node: its `meta.label`, else its key. */
+export const nodeLabel = (node: AnyStateNode): string => (node.meta as { label?: string } | undefined)?.label ?? node.key;
+
+/** One active leaf, in words, with the parallel region it runs in (none outside `resolving`). */
+export interface ActiveRegion {
+  path: string;
+  label: string;
+  description: string | null;
+  region: { path: string; label: string } | null;
+}
+
+/**
+ * Where the dispute stands, one entry per active leaf: a parallel state reads as its regions
+ * ("Decision: open to appeal", "Payout: refund requested"), never as one joined label.
+ */
+export function activeRegions(snapshot: Pick<DisputeSnapshot, 'value'>): ActiveRegion[] {
+  return activeLeaves(snapshot).map((leaf) => {
+    let region: AnyStateNode | undefined = leaf;
+    while (region?.parent && region.parent.type !== 'parallel') region = region.parent;
+    const inRegion = region?.parent?.type === 'parallel' ? region : undefined;
+    return {
+      path: leaf.path.join('.'),
+      label: nodeLabel(leaf),
+      description: leaf.description ?? null,
+      region: inRegion ? { path: inRegion.path.join('.'), label: nodeLabel(inRegion) } : null,
+    };
+  });
 }

@@ -51,7 +51,24 @@ function overdueAt(snapshot: DisputeSnapshot, decisionDue: string | null, contex
   return candidates.length === 0 ? null : candidates.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
 }
 
+/** Agents may see a dispute once it was escalated or decided, or while one must act on it. */
+export function agentsMaySee(snapshot: DisputeSnapshot): boolean {
+  return snapshot.hasTag('awaits:agent') || snapshot.context.escalation !== null || snapshot.context.decision !== null;
+}
+
+const standings = new WeakMap<DisputeSnapshot, Standing>();
+
+/** Where a snapshot stands (remembered per snapshot: the step and the view both ask). */
 export function standingOf(snapshot: DisputeSnapshot): Standing {
+  let standing = standings.get(snapshot);
+  if (!standing) {
+    standing = computeStanding(snapshot);
+    standings.set(snapshot, standing);
+  }
+  return standing;
+}
+
+function computeStanding(snapshot: DisputeSnapshot): Standing {
   const c = snapshot.context;
   const awaiting = awaitedBy(snapshot);
   const awaitsAgent = awaiting.includes('agent');
@@ -61,7 +78,7 @@ export function standingOf(snapshot: DisputeSnapshot): Standing {
     stage: stageOf(snapshot),
     awaiting,
     awaitsAgent,
-    agentVisible: awaitsAgent || c.escalation !== null || c.decision !== null,
+    agentVisible: agentsMaySee(snapshot),
     needsAttention: snapshot.hasTag('needs-attention'),
     overdueAt: overdueAt(snapshot, decisionDue, c),
     decisionDueAt: awaitsAgent ? decisionDue : null,

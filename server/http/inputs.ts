@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
 import { HttpProblem, type FieldError } from './problems.ts';
@@ -51,11 +52,19 @@ export function hostileShape(value: unknown, depth = 0): string | null {
  * answered 413 at once and the rest is never read, so memory stays flat whatever is sent.
  */
 export function limitBody(maxBytes: number, what = 'this route') {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new HttpProblem('payload-too-large', `the body is larger than ${maxBytes} bytes, the limit of ${what}`);
-    },
+  const tooLarge = () => {
+    throw new HttpProblem('payload-too-large', `the body is larger than ${maxBytes} bytes, the limit of ${what}`);
+  };
+  const streaming = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return createMiddleware(async function limitBody(c, next) {
+    // With a Content-Length (and no chunking), Node's parser stops the body at that length: the
+    // header alone decides, and the body stays on Node's fast path (no web stream is built).
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (!/^\d+$/.test(length) || Number(length) > maxBytes) tooLarge();
+      return next();
+    }
+    return streaming(c, next);
   });
 }
 

@@ -6,6 +6,8 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
+import { agentsMaySee } from '../../machines/index.ts';
+import { canSee } from '../queries/disputes.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { PathId } from './inputs.ts';
 import { HttpProblem } from './problems.ts';
@@ -14,9 +16,16 @@ export const DisputeParams = z.object({ id: PathId });
 
 /** Middleware for routes that write to the dispute in the path: only who may see it goes on. */
 export function mayReadDispute(deps: AppDeps) {
+  const { runtime, queries } = deps.service;
   return createMiddleware<AppEnv>(async function mayReadDispute(c, next) {
     const id = c.req.param('id') ?? '';
-    if (!PathId.safeParse(id).success || !(await deps.service.queries.mayRead(c.get('principal'), id))) throw new HttpProblem('not-found', `no dispute ${id}`);
+    if (!PathId.safeParse(id).success) throw new HttpProblem('not-found', `no dispute ${id}`);
+    // A busy dispute is in memory already: no read for who may see it.
+    const cached = runtime.cached(id);
+    const allowed = cached
+      ? canSee(c.get('principal'), { buyerId: cached.buyerId, sellerId: cached.sellerId, agentVisible: agentsMaySee(cached.snapshot) })
+      : await queries.mayRead(c.get('principal'), id);
+    if (!allowed) throw new HttpProblem('not-found', `no dispute ${id}`);
     await next();
   });
 }

@@ -331,6 +331,9 @@ export function createRuntime({
     /** The dispute as committed, restored, for readers that evaluate the machine. */
     loadCommitted,
 
+    /** The newest state this instance holds in memory for a busy dispute, if any (no I/O). */
+    cached: (disputeId: string): Loaded | undefined => cache.latest(disputeId),
+
     /**
      * Another instance committed steps `from` → `to` of a dispute: forget what this one
      * remembered of it, and tell listeners (live views) as if it had been committed here.
