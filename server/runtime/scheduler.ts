@@ -29,24 +29,39 @@ export type Scheduler = ReturnType<typeof createScheduler>;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function createScheduler({ store, runtime, clock, pollMs = 1000, batchSize = 500, leaseMs = 30_000, onError = () => {} }: SchedulerOptions) {
+export function createScheduler({ store, runtime, clock, pollMs = 1000, batchSize = 100, leaseMs = 30_000, onError = () => {} }: SchedulerOptions) {
   let firedTotal = 0;
 
-  /** Fires everything due now; returns how many deadline events fired. */
+  /**
+   * Fires everything due now; returns how many deadline events fired. Batches are small (the
+   * event loop is given back between them, so no request waits long behind a storm) and
+   * overlap: the next batch is computed while the previous one commits.
+   */
   async function tick(): Promise<number> {
     await clock.refresh?.();
     const now = clock.now();
+    const leaseUntil = new Date(Date.parse(now) + leaseMs).toISOString();
     // A dispute is handled once per tick: its step fires every deadline due by now at once.
     const handled = new Set<string>();
     let fired = 0;
+    let committing: { batch: Promise<void>; disputes: number } | undefined;
     for (;;) {
-      const rows = await store.claimDueDeadlines(now, batchSize, new Date(Date.parse(now) + leaseMs).toISOString());
-      const disputeIds = [...new Set(rows.map((d) => d.disputeId))].filter((id) => !handled.has(id));
-      if (disputeIds.length === 0) break;
+      // The committing batch's rows are still in the table: read past them.
+      const rows = await store.claimDueDeadlines(now, batchSize + (committing?.disputes ?? 0), leaseUntil);
+      const disputeIds = [...new Set(rows.map((d) => d.disputeId))].filter((id) => !handled.has(id)).slice(0, batchSize);
+      if (disputeIds.length === 0) {
+        if (!committing) break;
+        await committing.batch;
+        committing = undefined;
+        continue;
+      }
       for (const id of disputeIds) handled.add(id);
-      const batch = await runtime.fireDue(disputeIds, now);
-      fired += batch.fired;
-      for (const { disputeId, error } of batch.failed) onError(error, disputeId); // e.g. an unknown machine version: reported, not retried
+      const batch = runtime.fireDue(disputeIds, now).then(({ fired: n, failed }) => {
+        fired += n;
+        for (const { disputeId, error } of failed) onError(error, disputeId); // e.g. an unknown machine version: reported, not retried
+      });
+      await committing?.batch;
+      committing = { batch, disputes: disputeIds.length };
       await yieldToRequests();
     }
     firedTotal += fired;
