@@ -1,6 +1,7 @@
 /**
  * The house by role, checked: no import cycle (type-only imports included), and no module
- * reaching up a layer. From the bottom: the pure machine; the store, the diagrams and the logger;
+ * reaching up a layer. From the bottom: the pure machine; the store, the diagrams, the logger and
+ * the test paths built on the machine (`server/testing`, which does I/O, so not the pure core);
  * the runtime (the write path); identity (tokens and keys); the queries (the read path) and the
  * effects; the service's wiring and configuration; the HTTP API; the command-line entries.
  */
@@ -18,7 +19,7 @@ const sources = ['machines', 'db', 'server', 'diagrams'].flatMap((dir) =>
 
 const layers: [RegExp, number][] = [
   [/^machines\//, 0],
-  [/^(db\/|diagrams\/|server\/log\.ts$)/, 1],
+  [/^(db\/|diagrams\/|server\/log\.ts$|server\/testing\/)/, 1],
   [/^server\/runtime\//, 2],
   [/^server\/auth\//, 3],
   [/^server\/(queries|effects)\//, 4],

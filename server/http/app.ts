@@ -52,7 +52,7 @@ export function createApp(deps: AppDeps) {
     .route('/', agentRoutes(deps))
     .route('/', adminRoutes(deps))
     .route('/', liveRoutes(deps))
-    .route('/', machineRoutes())
+    .route('/', machineRoutes(deps))
     .route('/', inspectorRoutes());
 }
 

@@ -1,5 +1,6 @@
 /** The documented routes of agents, evidence, effects, live views, the machine, the inspector and admin. */
 import { z } from 'zod';
+import { PathsQuery } from '../routes/machines.ts';
 import { ref, type RouteDoc } from './route-doc.ts';
 
 export const moreRouteDocs: RouteDoc[] = [
@@ -169,6 +170,35 @@ export const moreRouteDocs: RouteDoc[] = [
     summary: 'The statechart as data: states, transitions with guards and actions, deadlines',
     ok: { status: 200, description: 'The machine', json: { type: 'object' } },
     errors: [],
+  },
+  {
+    method: 'get',
+    path: '/machines/dispute/paths',
+    tag: 'Machine',
+    auth: false,
+    summary: 'Paths through the machine under this deployment’s policy, as test steps (arbiter/testing)',
+    description:
+      'Each path: the scenario (order facts relative to the opening, the request), then each step with who acts, the event with a valid example payload (or the clock advance a deadline needs), the expected state, stage, amounts, deadlines and next events after it, and the states and transitions it covers. Without `to`: a set of paths that together take every transition. `npx arbiter-test` drives them against a deployment.',
+    query: PathsQuery,
+    ok: {
+      status: 200,
+      description: 'The paths, with what they cover out of the machine’s totals',
+      json: {
+        type: 'object',
+        properties: {
+          machine: { type: 'object' },
+          policy: ref('Policy'),
+          kind: { enum: ['shortest', 'simple'] },
+          to: { type: ['string', 'null'] },
+          maxLength: { type: 'integer' },
+          openedAt: { type: 'string' },
+          truncated: { type: 'boolean' },
+          coverage: { type: 'object' },
+          paths: { type: 'array', items: { type: 'object' } },
+        },
+      },
+    },
+    errors: [422],
   },
   {
     method: 'get',
