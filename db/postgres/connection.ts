@@ -61,3 +61,19 @@ export async function migratePostgres(options: PostgresOptions): Promise<void> {
     await pool.end();
   }
 }
+
+/** Runs `work` in one transaction on one connection of the pool: committed whole, or rolled back. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -3,18 +3,17 @@
  * indexes, a page at a time after an (`opened_at`, `id`) cursor, each page a bounded scan.
  */
 import type pg from 'pg';
-import type { DisputeInput } from '../../machines/index.ts';
 import type { DerivedColumns, DisputeFilter, DisputePage, DisputeRecord, HistoryRow, QueueCursor, QueueFilter } from '../store.ts';
-import { toRecord, type DisputeRow } from './rows.ts';
+import { disputeRecord, InputCache, type DisputeRow } from '../rows.ts';
 
-type Row = Omit<DisputeRow, 'input'> & { input?: string };
+type Row = DisputeRow;
 
 export function disputeQueries(pool: pg.Pool, { scanBudget = 2_000 } = {}) {
-  const inputs = new Map<string, DisputeInput>();
+  const inputs = new InputCache();
 
   /** Records of rows, their inputs read in one query for those not cached yet. */
   async function records(rows: Row[]): Promise<DisputeRecord[]> {
-    const missing = rows.filter((r) => r.input === undefined && !inputs.has(r.id)).map((r) => r.id);
+    const missing = rows.filter((r) => !inputs.get(r.id)).map((r) => r.id);
     const fetched = new Map<string, string>();
     if (missing.length > 0) {
       const result = await pool.query<{ dispute_id: string; input: string }>('select dispute_id, input from dispute_inputs where dispute_id = any($1)', [
@@ -22,7 +21,7 @@ export function disputeQueries(pool: pg.Pool, { scanBudget = 2_000 } = {}) {
       ]);
       for (const r of result.rows) fetched.set(r.dispute_id, r.input);
     }
-    return rows.map((row) => toRecord({ ...row, input: row.input ?? fetched.get(row.id) ?? JSON.stringify(inputs.get(row.id)) }, inputs));
+    return rows.map((row) => disputeRecord(row, inputs.get(row.id) ?? inputs.parse(row.id, fetched.get(row.id) ?? 'null')));
   }
 
   async function one(text: string, values: unknown[]): Promise<DisputeRecord | undefined> {

@@ -6,7 +6,8 @@
  */
 import type pg from 'pg';
 import type { DeadlineRow, DeliveryAttempt, DueDeadline, EvidenceRecord, OutboxStatus } from '../store.ts';
-import { toOutboxRow, type RawOutbox } from './rows.ts';
+import { outboxRecord, type RawOutbox } from '../rows.ts';
+import { inTransaction } from './connection.ts';
 
 const deadlineColumns = 'dispute_id as "disputeId", name, event_type as "eventType", due_at as "dueAt", priority';
 const evidenceColumns = `id, dispute_id as "disputeId", sha256, size, media_type as "mediaType", kind, uploader_role as "uploaderRole",
@@ -49,7 +50,7 @@ export function effectQueries(pool: pg.Pool) {
     },
 
     async getOutbox(disputeId: string) {
-      return (await pool.query<RawOutbox>('select * from outbox where dispute_id = $1 order by id', [disputeId])).rows.map(toOutboxRow);
+      return (await pool.query<RawOutbox>('select * from outbox where dispute_id = $1 order by id', [disputeId])).rows.map(outboxRecord);
     },
     async claimOutboxHeads(now: string, limit: number, channelPrefix: string, leaseUntil: string) {
       // Head of line per (dispute, channel): a later row waits while an earlier one is pending or dead.
@@ -61,12 +62,10 @@ export function effectQueries(pool: pg.Pool) {
          where o.id = c.id returning o.*`,
         [now, channelPrefix, `${channelPrefix}\uffff`, limit, leaseUntil],
       );
-      return rows.map(toOutboxRow).sort((a, b) => a.id - b.id);
+      return rows.map(outboxRecord).sort((a, b) => a.id - b.id);
     },
     async recordAttempt(id: number, attempt: DeliveryAttempt, next: { status: OutboxStatus; nextAttemptAt: string; error: string | null }) {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
+      await inTransaction(pool, async (client) => {
         await client.query(
           `insert into delivery_attempts (outbox_id, attempt, at, ok, status_code, error, duration_ms)
            values ($1, (select coalesce(max(attempt), 0) + 1 from delivery_attempts where outbox_id = $1), $2, $3, $4, $5, $6)`,
@@ -80,24 +79,18 @@ export function effectQueries(pool: pg.Pool) {
           next.error,
           next.status === 'done' ? attempt.at : null,
         ]);
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async listOutbox(filter: { status?: OutboxStatus | undefined; disputeId?: string | undefined; limit: number }) {
       const { rows } = await pool.query<RawOutbox>(
         'select * from outbox where ($1::text is null or status = $1) and ($2::text is null or dispute_id = $2) order by id limit $3',
         [filter.status ?? null, filter.disputeId ?? null, filter.limit],
       );
-      return rows.map(toOutboxRow);
+      return rows.map(outboxRecord);
     },
     async getOutboxRow(id: number) {
       const { rows } = await pool.query<RawOutbox>('select * from outbox where id = $1', [id]);
-      return rows[0] && toOutboxRow(rows[0]);
+      return rows[0] && outboxRecord(rows[0]);
     },
     async deliveryAttempts(outboxId: number) {
       return (

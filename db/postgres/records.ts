@@ -2,39 +2,32 @@
 import type pg from 'pg';
 import type { OrderItemFacts } from '../../machines/index.ts';
 import type { IdempotencyRecord, OrderRegistration } from '../store.ts';
+import { inTransaction } from './connection.ts';
 
 export function recordQueries(pool: pg.Pool) {
   return {
     async registerOrder(order: OrderRegistration, at: string) {
       const { items, ...o } = order;
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
+      await inTransaction(pool, async (client) => {
         await client.query(
           `insert into orders (order_id, buyer_id, seller_id, currency, payment_method, payment_instrument, completed_at, receipt_confirmed_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           on conflict (order_id) do update set buyer_id = excluded.buyer_id, seller_id = excluded.seller_id, currency = excluded.currency,
-             payment_method = excluded.payment_method, payment_instrument = excluded.payment_instrument, completed_at = excluded.completed_at,
-             receipt_confirmed_at = excluded.receipt_confirmed_at, updated_at = excluded.updated_at`,
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             on conflict (order_id) do update set buyer_id = excluded.buyer_id, seller_id = excluded.seller_id, currency = excluded.currency,
+               payment_method = excluded.payment_method, payment_instrument = excluded.payment_instrument, completed_at = excluded.completed_at,
+               receipt_confirmed_at = excluded.receipt_confirmed_at, updated_at = excluded.updated_at`,
           [o.orderId, o.buyerId, o.sellerId, o.currency, o.paymentMethod, o.paymentInstrument ?? null, o.completedAt, o.receiptConfirmedAt, at],
         );
         for (const i of items) {
           await client.query(
             `insert into order_items (order_id, item_id, price, shipping_cost, digital, free_return, shipped_at, delivery_window_ends_at, delivered_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             on conflict (order_id, item_id) do update set price = excluded.price, shipping_cost = excluded.shipping_cost, digital = excluded.digital,
-               free_return = excluded.free_return, shipped_at = excluded.shipped_at, delivery_window_ends_at = excluded.delivery_window_ends_at,
-               delivered_at = excluded.delivered_at, updated_at = excluded.updated_at`,
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+               on conflict (order_id, item_id) do update set price = excluded.price, shipping_cost = excluded.shipping_cost, digital = excluded.digital,
+                 free_return = excluded.free_return, shipped_at = excluded.shipped_at, delivery_window_ends_at = excluded.delivery_window_ends_at,
+                 delivered_at = excluded.delivered_at, updated_at = excluded.updated_at`,
             [o.orderId, i.itemId, i.price, i.shippingCost, i.digital, i.freeReturn, i.shippedAt, i.deliveryWindowEndsAt, i.deliveredAt, at],
           );
         }
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async getOrderItemFacts(orderId: string, itemId: string): Promise<OrderItemFacts | undefined> {
       const { rows } = await pool.query<OrderItemFacts>(

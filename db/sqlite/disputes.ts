@@ -3,33 +3,10 @@
  * connection, and the writes of derived columns the writer thread runs. Every list is answered
  * from an index, a page at a time, after a (`opened_at`, `id`) cursor.
  */
-import type { AwaitedParty, DisputeInput, Stage } from '../../machines/index.ts';
+import type { DisputeInput } from '../../machines/index.ts';
+import { disputeRecord, InputCache, type DisputeRow } from '../rows.ts';
 import type { DerivedColumns, DisputeFilter, DisputePage, DisputeRecord, HistoryRow, QueueCursor, QueueFilter } from '../store.ts';
 import type { Sqlite } from './connection.ts';
-
-export interface DisputeRow {
-  id: string;
-  order_id: string;
-  item_id: string;
-  buyer_id: string;
-  seller_id: string;
-  machine_id: string;
-  machine_version: number;
-  state: string;
-  stage: string;
-  awaiting: string;
-  awaits_agent: number;
-  agent_visible: number;
-  needs_attention: number;
-  overdue_at: string | null;
-  decision_due_at: string | null;
-  return_tracking: string | null;
-  ended: number;
-  snapshot: string;
-  version: number;
-  opened_at: string;
-  updated_at: string;
-}
 
 /** The derived columns as SQL parameters. */
 export function derivedParams(c: DerivedColumns) {
@@ -45,19 +22,6 @@ export function derivedParams(c: DerivedColumns) {
     returnTracking: c.returnTracking,
     ended: c.ended ? 1 : 0,
   };
-}
-
-/** Inputs never change once written: parsed ones are kept, up to a bound. */
-class InputCache {
-  private readonly entries = new Map<string, DisputeInput>();
-  constructor(private readonly max: number) {}
-  get(id: string) {
-    return this.entries.get(id);
-  }
-  set(id: string, input: DisputeInput) {
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(id, input);
-  }
 }
 
 export function disputeReads(c: Sqlite, { inputCacheSize = 10_000, scanBudget = 2_000 } = {}) {
@@ -80,43 +44,14 @@ export function disputeReads(c: Sqlite, { inputCacheSize = 10_000, scanBudget = 
   const lists = new Map<string, ReturnType<typeof c.prepare>>();
 
   function inputOf(id: string): DisputeInput {
-    let input = inputs.get(id);
-    if (!input) {
-      const text = selectInput.get(id) as string | undefined;
-      if (text === undefined) throw new Error(`dispute ${id} has no input row`);
-      input = JSON.parse(text) as DisputeInput;
-      inputs.set(id, input);
-    }
-    return input;
+    const cached = inputs.get(id);
+    if (cached) return cached;
+    const text = selectInput.get(id) as string | undefined;
+    if (text === undefined) throw new Error(`dispute ${id} has no input row`);
+    return inputs.parse(id, text);
   }
 
-  function toRecord(row: DisputeRow): DisputeRecord {
-    return {
-      id: row.id,
-      orderId: row.order_id,
-      itemId: row.item_id,
-      buyerId: row.buyer_id,
-      sellerId: row.seller_id,
-      machineId: row.machine_id,
-      machineVersion: row.machine_version,
-      state: row.state,
-      // '' only on rows written before the columns existed, re-derived at start-up (`underived`).
-      stage: row.stage as Stage,
-      awaiting: (row.awaiting ? row.awaiting.split(',') : []) as AwaitedParty[],
-      awaitsAgent: row.awaits_agent === 1,
-      agentVisible: row.agent_visible === 1,
-      needsAttention: row.needs_attention === 1,
-      overdueAt: row.overdue_at,
-      decisionDueAt: row.decision_due_at,
-      returnTracking: row.return_tracking,
-      ended: row.ended === 1,
-      snapshot: JSON.parse(row.snapshot),
-      input: inputOf(row.id),
-      version: row.version,
-      openedAt: row.opened_at,
-      updatedAt: row.updated_at,
-    };
-  }
+  const toRecord = (row: DisputeRow): DisputeRecord => disputeRecord(row, inputOf(row.id));
 
   /**
    * The page's statement: the most selective indexed equality drives an ordered scan of at most

@@ -3,40 +3,9 @@
  * dispatcher, each attempt logged. Order is kept per (dispute, channel): a row waits while an
  * earlier one of its channel is pending or dead.
  */
-import type { DeliveryAttempt, OutboxEntry, OutboxRow, OutboxStatus } from '../store.ts';
+import { outboxRecord, type RawOutbox } from '../rows.ts';
+import type { DeliveryAttempt, OutboxEntry, OutboxStatus } from '../store.ts';
 import type { Sqlite } from './connection.ts';
-
-export interface RawOutbox {
-  id: number;
-  dispute_id: string;
-  seq: number;
-  channel: string;
-  kind: string;
-  delivery_id: string;
-  payload: string;
-  status: OutboxStatus;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  created_at: string;
-  done_at: string | null;
-}
-
-export const toRow = (r: RawOutbox): OutboxRow => ({
-  id: r.id,
-  disputeId: r.dispute_id,
-  seq: r.seq,
-  channel: r.channel,
-  kind: r.kind,
-  deliveryId: r.delivery_id,
-  payload: JSON.parse(r.payload) as Record<string, unknown>,
-  status: r.status,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-  lastError: r.last_error,
-  createdAt: r.created_at,
-  doneAt: r.done_at,
-});
 
 export function outboxReads(c: Sqlite) {
   const ofDispute = c.prepare('select * from outbox where dispute_id = ? order by id');
@@ -46,7 +15,7 @@ export function outboxReads(c: Sqlite) {
   );
   const lists = new Map<string, ReturnType<typeof c.prepare>>();
   return {
-    getOutbox: (disputeId: string) => (ofDispute.all(disputeId) as RawOutbox[]).map(toRow),
+    getOutbox: (disputeId: string) => (ofDispute.all(disputeId) as RawOutbox[]).map(outboxRecord),
     listOutbox(filter: { status?: OutboxStatus | undefined; disputeId?: string | undefined; limit: number }) {
       const where = [filter.status ? 'status = @status' : null, filter.disputeId ? 'dispute_id = @disputeId' : null].filter(Boolean);
       const text = `select * from outbox ${where.length ? `where ${where.join(' and ')}` : ''} order by id limit @limit`;
@@ -61,11 +30,11 @@ export function outboxReads(c: Sqlite) {
           ...(filter.status ? { status: filter.status } : {}),
           ...(filter.disputeId ? { disputeId: filter.disputeId } : {}),
         }) as RawOutbox[]
-      ).map(toRow);
+      ).map(outboxRecord);
     },
     getOutboxRow(id: number) {
       const row = one.get(id) as RawOutbox | undefined;
-      return row && toRow(row);
+      return row && outboxRecord(row);
     },
     deliveryAttempts: (outboxId: number) =>
       (attempts.all(outboxId) as (Omit<DeliveryAttempt, 'ok'> & { ok: number })[]).map((a) => ({ ...a, ok: a.ok === 1 })) as DeliveryAttempt[],
@@ -137,3 +106,6 @@ export function outboxWrites(c: Sqlite) {
     },
   };
 }
+
+// The store's index maps claimed rows with these names.
+export { outboxRecord as toRow, type RawOutbox } from '../rows.ts';

@@ -1,9 +1,12 @@
 /**
- * Rows as PostgreSQL returns them, turned into the store contract's records. Inputs never
- * change once written, so parsed ones are kept, up to a bound.
+ * Rows as both stores return them (snake_case; booleans as 0/1 from SQLite, true/false from
+ * PostgreSQL), turned into the contract's records. Inputs never change once written, so parsed
+ * ones are kept, up to a bound.
  */
-import type { AwaitedParty, DisputeInput, Stage } from '../../machines/index.ts';
-import type { DisputeRecord, OutboxRow, OutboxStatus } from '../store.ts';
+import type { AwaitedParty, DisputeInput, Stage } from '../machines/index.ts';
+import type { DisputeRecord, OutboxRow, OutboxStatus } from './store.ts';
+
+type Flag = number | boolean;
 
 export interface DisputeRow {
   id: string;
@@ -16,28 +19,39 @@ export interface DisputeRow {
   state: string;
   stage: string;
   awaiting: string;
-  awaits_agent: boolean;
-  agent_visible: boolean;
-  needs_attention: boolean;
+  awaits_agent: Flag;
+  agent_visible: Flag;
+  needs_attention: Flag;
   overdue_at: string | null;
   decision_due_at: string | null;
   return_tracking: string | null;
-  ended: boolean;
+  ended: Flag;
   snapshot: string;
   version: number;
   opened_at: string;
   updated_at: string;
-  /** Joined from dispute_inputs. */
-  input: string;
 }
 
-export function toRecord(row: DisputeRow, inputs: Map<string, DisputeInput>, maxInputs = 10_000): DisputeRecord {
-  let input = inputs.get(row.id);
-  if (!input) {
-    input = JSON.parse(row.input) as DisputeInput;
-    if (inputs.size >= maxInputs) inputs.delete(inputs.keys().next().value!);
-    inputs.set(row.id, input);
+/** Parsed inputs by dispute id, the oldest forgotten first past `max`. */
+export class InputCache {
+  private readonly entries = new Map<string, DisputeInput>();
+  constructor(private readonly max = 10_000) {}
+  get(id: string) {
+    return this.entries.get(id);
   }
+  /** The input of a dispute, parsed once from `text`. */
+  parse(id: string, text: string): DisputeInput {
+    let input = this.entries.get(id);
+    if (!input) {
+      input = JSON.parse(text) as DisputeInput;
+      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(id, input);
+    }
+    return input;
+  }
+}
+
+export function disputeRecord(row: DisputeRow, input: DisputeInput): DisputeRecord {
   return {
     id: row.id,
     orderId: row.order_id,
@@ -47,15 +61,16 @@ export function toRecord(row: DisputeRow, inputs: Map<string, DisputeInput>, max
     machineId: row.machine_id,
     machineVersion: row.machine_version,
     state: row.state,
+    // '' only on rows written before the columns existed, re-derived at start-up (`underived`).
     stage: row.stage as Stage,
     awaiting: (row.awaiting ? row.awaiting.split(',') : []) as AwaitedParty[],
-    awaitsAgent: row.awaits_agent,
-    agentVisible: row.agent_visible,
-    needsAttention: row.needs_attention,
+    awaitsAgent: Boolean(row.awaits_agent),
+    agentVisible: Boolean(row.agent_visible),
+    needsAttention: Boolean(row.needs_attention),
     overdueAt: row.overdue_at,
     decisionDueAt: row.decision_due_at,
     returnTracking: row.return_tracking,
-    ended: row.ended,
+    ended: Boolean(row.ended),
     snapshot: JSON.parse(row.snapshot),
     input,
     version: row.version,
@@ -80,7 +95,7 @@ export interface RawOutbox {
   done_at: string | null;
 }
 
-export const toOutboxRow = (r: RawOutbox): OutboxRow => ({
+export const outboxRecord = (r: RawOutbox): OutboxRow => ({
   id: Number(r.id),
   disputeId: r.dispute_id,
   seq: r.seq,
