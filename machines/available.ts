@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor, Problem } from './context.ts';
 import { deadlineDefinitions, deadlineNames } from './deadlines.ts';
 import { activeStateNodes, stateLabel, type DisputeSnapshot } from './snapshot.ts';
+import { refusalProblems } from './refusals.ts';
 import { transitionDispute, type ExecutedAction } from './transition.ts';
 import { eventCatalog, eventTypes, isEventType, type DisputeEvent, type EventType } from './events.ts';
 import { toMillis } from './time.ts';
@@ -14,7 +15,7 @@ export type Rejection =
   | { kind: 'unknown_event'; message: string }
   | { kind: 'forbidden'; message: string }
   | { kind: 'invalid_payload'; message: string; problems: Problem[] }
-  | { kind: 'not_accepted'; message: string; accepted: EventType[] };
+  | { kind: 'not_accepted'; message: string; accepted: EventType[]; problems: Problem[] };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; rejection: Rejection };
 
@@ -108,31 +109,31 @@ export function acceptedEventTypes(snapshot: DisputeSnapshot, by: Actor, at: str
  */
 export function checkEvent(snapshot: DisputeSnapshot, event: DisputeEvent): Checked<DisputeEvent> {
   const probe = probeEvent(snapshot, event.type, event.by, event.at);
-  if (snapshot.status !== 'active' || !snapshot.can(probe)) {
-    const accepted = acceptedEventTypes(snapshot, event.by, event.at);
-    return rejected({
-      kind: 'not_accepted',
-      message: `${event.type} is not accepted from this ${event.by.role} in state ${stateLabel(snapshot)}`,
-      accepted,
-    });
-  }
+  if (snapshot.status !== 'active' || !snapshot.can(probe)) return notAccepted(snapshot, event);
   const check = eventCatalog[event.type] as { check?: (c: typeof snapshot.context, p: DisputeEvent) => Problem[] };
   const problems = check.check?.(snapshot.context, event) ?? [];
   if (problems.length > 0) {
     return rejected({ kind: 'invalid_payload', message: problems.map((p) => p.message).join('; '), problems });
   }
-  if (!snapshot.can(event)) {
-    return rejected({
-      kind: 'not_accepted',
-      message: `${event.type} does not apply to the dispute as it stands`,
-      accepted: acceptedEventTypes(snapshot, event.by, event.at),
-    });
-  }
+  if (!snapshot.can(event)) return notAccepted(snapshot, event);
   return { ok: true, value: event };
+}
+
+/** A 409: why not (the rule and, for time rules, the instant), and what the sender may send instead. */
+function notAccepted(snapshot: DisputeSnapshot, event: DisputeEvent): Checked<DisputeEvent> {
+  const problems = refusalProblems(snapshot, event);
+  return rejected({
+    kind: 'not_accepted',
+    message: `${event.type} is not accepted from this ${event.by.role} in state ${stateLabel(snapshot)}: ${problems.map((p) => `${p.message} (${p.rule})`).join('; ')}`,
+    accepted: acceptedEventTypes(snapshot, event.by, event.at),
+    problems,
+  });
 }
 
 export interface AvailableEvent {
   type: EventType;
+  /** What a button calls it, from the catalogue. */
+  label: string;
   description: string;
   /** JSON Schema of the payload, with limits that depend on the dispute (e.g. `maximum`). */
   schema: Record<string, unknown>;
@@ -162,14 +163,15 @@ export function payloadJsonSchema(type: EventType): Record<string, unknown> {
 export function availableEvents(snapshot: DisputeSnapshot, by: Actor, at: string): AvailableEvent[] {
   const current = catchUp(snapshot, at).snapshot;
   return acceptedEventTypes(current, by, at).map((type) => {
-    const definition = eventCatalog[type] as { description: string; maxima?: (c: typeof current.context) => Record<string, number> };
+    const definition = eventCatalog[type] as { label: string; description: string; maxima?: (c: typeof current.context) => Record<string, number> };
     const shared = payloadJsonSchema(type) as { properties?: Record<string, Record<string, unknown>> };
-    if (!definition.maxima) return { type, description: definition.description, schema: shared };
+    const words = { type, label: definition.label, description: definition.description };
+    if (!definition.maxima) return { ...words, schema: shared };
     // Only the properties given this dispute's limits are copied; the rest of the schema is shared.
     const properties = { ...shared.properties };
     for (const [field, maximum] of Object.entries(definition.maxima(current.context))) {
       if (properties[field]) properties[field] = { ...properties[field], maximum };
     }
-    return { type, description: definition.description, schema: { ...shared, properties } };
+    return { ...words, schema: { ...shared, properties } };
   });
 }

@@ -21,6 +21,8 @@ export interface Problem {
   message: string;
   /** For time rules: the earliest instant at which the refused thing becomes possible. */
   earliest?: string;
+  /** For time rules: the instant at which the refused thing stopped being possible. */
+  latest?: string;
 }
 
 export type ResolutionSource = 'seller_accepted' | 'seller_silent' | 'offer_accepted' | 'proposal_accepted' | 'automatic_offer' | 'decision' | 'seller_fraud';

@@ -9,6 +9,7 @@ export const deadlineNames = [
   'decisionDue',
   'appealWindow',
   'returnShipment',
+  'returnDelivery',
   'returnConfirmation',
   'refundOverdue',
   'protectionEnd',

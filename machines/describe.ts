@@ -1,7 +1,9 @@
 import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { deadlineDefinitions, deadlineForEvent, type DeadlineName } from './deadlines.ts';
 import { disputeMachine, disputeMachineVersion } from './dispute.ts';
-import { eventCatalog, isEventType } from './events.ts';
+import { z } from 'zod';
+import { eventCatalog, eventTypes, isEventType, type EventType } from './events.ts';
+import { OpenRequest } from './order.ts';
 import { stagesIn, type Stage } from './stages.ts';
 
 /**
@@ -13,6 +15,8 @@ export interface StateDescription {
   /** Dotted path, e.g. `negotiating.offerPending`; `` for the root. */
   path: string;
   key: string;
+  /** What a person calls it, e.g. "Waiting for the seller’s answer". */
+  label: string;
   parent: string | null;
   type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
   initial: string | null;
@@ -37,12 +41,26 @@ export interface TransitionDescription {
   deadline: DeadlineName | null;
 }
 
+/** An event of the catalogue, as people and forms read it. */
+export interface EventDescription {
+  type: EventType;
+  label: string;
+  /** What the history says happened, after the sender's name. */
+  done: string;
+  rule: string | null;
+  description: string;
+  roles: string[];
+}
+
 export interface MachineDescription {
   id: string;
   version: number;
   states: StateDescription[];
   transitions: TransitionDescription[];
-  deadlines: { name: DeadlineName; event: string; rule: string; priority: number; anchor: string; length: string; effect: string }[];
+  deadlines: { name: DeadlineName; event: string; label: string; rule: string; priority: number; anchor: string; length: string; effect: string }[];
+  events: EventDescription[];
+  /** The JSON Schema of what a buyer sends to open a dispute (with the order and item ids). */
+  openRequest: Record<string, unknown>;
 }
 
 const pathOf = (node: AnyStateNode) => node.path.join('.');
@@ -90,10 +108,11 @@ export function describeMachine(): MachineDescription {
   const states: StateDescription[] = [];
   const transitions: TransitionDescription[] = [];
   const visit = (node: AnyStateNode) => {
-    const meta = (node.meta ?? {}) as { deadlines?: DeadlineName[] };
+    const meta = (node.meta ?? {}) as { deadlines?: DeadlineName[]; label?: string };
     states.push({
       path: pathOf(node),
       key: node.key,
+      label: meta.label ?? node.key,
       parent: node.parent ? pathOf(node.parent) : null,
       type: node.type,
       initial: node.initial?.target?.[0] ? node.initial.target[0].key : null,
@@ -116,9 +135,14 @@ export function describeMachine(): MachineDescription {
     states,
     transitions,
     deadlines: (Object.keys(deadlineDefinitions) as DeadlineName[]).map((name) => {
-      const { event, rule, priority, anchor, length, effect } = deadlineDefinitions[name];
-      return { name, event, rule, priority, anchor, length, effect };
+      const { event, label, rule, priority, anchor, length, effect } = deadlineDefinitions[name];
+      return { name, event, label, rule, priority, anchor, length, effect };
     }),
+    events: eventTypes.map((type) => {
+      const { label, done, rule, description, roles } = eventCatalog[type];
+      return { type, label, done, rule, description, roles: [...roles] };
+    }),
+    openRequest: openRequestSchema(),
   };
 }
 
@@ -129,4 +153,10 @@ function stageOfNode(node: AnyStateNode): Stage | null {
     if (stage) return stage;
   }
   return null;
+}
+
+/** The opening request's JSON Schema itself (zod puts a schema with an id behind a `$ref`). */
+function openRequestSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(OpenRequest, { io: 'input', unrepresentable: 'any' }) as { $defs?: Record<string, Record<string, unknown>> };
+  return schema.$defs?.OpenRequest ?? schema;
 }

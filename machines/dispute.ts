@@ -24,15 +24,18 @@ import { initialContext } from './initial-context.ts';
  * Bumped whenever a change to the chart or its context would make an old snapshot mean
  * something else; the runtime migrates (`persistence.ts`) or refuses snapshots of another version.
  */
-export const disputeMachineVersion = 2;
+export const disputeMachineVersion = 3;
 
 export const disputeMachine = disputeSetup.createMachine({
   id: 'dispute',
+  description: 'A buyer-protection dispute on one order item',
+  meta: { label: 'Dispute' },
   context: ({ input }) => initialContext(input),
   initial: 'opened',
   states: {
     opened: {
       description: 'The buyer asked to open a dispute; the opening rules (R-OPEN-*) decide whether it runs',
+      meta: { label: 'Opening' },
       tags: ['opened', 'awaits:system'],
       always: [{ guard: 'openingIsEligible', target: 'negotiating' }, { target: 'refused' }],
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DisputeContext, Problem, Role } from './context.ts';
 import { deadlineDefinitions, type DeadlineName } from './deadlines.ts';
-import { PositiveMinorUnits } from './order.ts';
+import { Choice, DecisionPayload, none, partialAmount, Text } from './payloads.ts';
 import { counterOfferProblems, decisionProblems, pendingRefundProblems, proposalProblems } from './rules.ts';
 
 /**
@@ -12,33 +12,15 @@ import { counterOfferProblems, decisionProblems, pendingRefundProblems, proposal
  * On the wire an event is `{ type, ...payload }`; the shell adds `at` (its clock) and `by`
  * (the caller) before it reaches the machine.
  */
-const Text = (max: number, description: string) => z.string().trim().min(1).max(max).meta({ description });
-const none = z.strictObject({});
-
-const DecisionPayload = z
-  .strictObject({
-    outcome: z.enum(['buyer_full_refund', 'buyer_partial_refund', 'seller_wins']).meta({ description: 'R-ESC-2: the outcome of the dispute' }),
-    amount: PositiveMinorUnits.optional().meta({
-      description: 'Partial refunds only: the refund for the item itself (minor units)',
-    }),
-    refundShipping: z.boolean().meta({ description: 'R-ESC-4: partial refunds of an unusable item may add the shipping cost' }).default(false),
-    itemUnusable: z.boolean().meta({ description: 'The agent finds the item unusable' }).default(false),
-    returnRequired: z.boolean().optional().meta({ description: 'return_and_refund only: the buyer returns the goods first (default: with a full refund)' }),
-    sellerPaysReturnShipping: z.boolean().meta({ description: 'R-RET-4: the seller pays the return shipping' }).default(false),
-    reason: Text(4000, 'R-ESC-2: the written reason for the decision'),
-    overrideReason: Text(4000, 'R-ESC-3: why a partial refund falls outside the expected band').optional(),
-  })
-  .superRefine((d, ctx) => {
-    if (d.outcome === 'buyer_partial_refund' && d.amount === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'a partial refund needs an amount' });
-    }
-    if (d.outcome !== 'buyer_partial_refund' && d.amount !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: `amount applies to buyer_partial_refund only` });
-    }
-  });
-
 interface EventDefinition<P extends z.ZodType = z.ZodType> {
   roles: readonly Role[];
+  /** What a button calls it, e.g. "Offer a partial refund". */
+  label: string;
+  /** What the history says happened, after the sender's name, e.g. "offered a partial refund". */
+  done: string;
+  /** The docs/POLICY.md rule it belongs to, where one does; a refusal names it. */
+  rule: string | null;
+  /** One line: what it does and under which rule. */
   description: string;
   payload: P;
   /** A payload that passes every check, used to ask "could this role send this event now?". */
@@ -56,158 +38,227 @@ function define<P extends z.ZodType>(definition: EventDefinition<P>): EventDefin
 const deadlineEvent = (name: DeadlineName) =>
   define({
     roles: ['system'],
+    label: deadlineDefinitions[name].label,
+    done: `ended: ${deadlineDefinitions[name].effect}`,
+    rule: deadlineDefinitions[name].rule,
     description: `${deadlineDefinitions[name].rule}: fired by the scheduler at its due time: ${deadlineDefinitions[name].effect}`,
     payload: none,
     probe: () => ({}),
   });
 
-const partialAmount = z.strictObject({
-  amount: PositiveMinorUnits.meta({ description: 'Refund for the item, minor units' }),
-  note: Text(2000, 'A note to the other party').optional(),
-});
-
 export const eventCatalog = {
   'seller.accept': define({
     roles: ['seller'],
+    label: 'Accept the request',
+    done: 'accepted the request',
+    rule: 'R-NEG-2',
     description: 'R-NEG-2: accept the request (or the buyer’s proposal on the table): refund as agreed',
     payload: none,
     probe: () => ({}),
   }),
   'seller.reject': define({
     roles: ['seller'],
+    label: 'Reject the request',
+    done: 'rejected the request',
+    rule: 'R-NEG-2',
     description: 'R-NEG-2: reject the request',
-    payload: z.strictObject({ reason: Text(2000, 'Why the seller rejects') }),
+    payload: z.strictObject({ reason: Text(2000, 'Why you reject it', 'Shown to the buyer') }),
     probe: () => ({ reason: 'probe' }),
   }),
   'seller.counterOffer': define({
     roles: ['seller'],
+    label: 'Offer a partial refund',
+    done: 'offered a partial refund',
+    rule: 'R-NEG-2',
     description: 'R-NEG-2: offer a partial refund without return',
-    payload: partialAmount,
+    payload: partialAmount('Partial refund offered'),
     probe: () => ({ amount: 1 }),
     check: (c, p) => counterOfferProblems(c, p.amount),
     maxima: (c) => ({ amount: c.request.total - 1 }),
   }),
   'seller.offerReshipment': define({
     roles: ['seller'],
+    label: 'Offer to ship the item again',
+    done: 'offered to ship the item again',
+    rule: 'R-NEG-2',
     description: 'R-NEG-2: offer to ship the item again',
-    payload: z.strictObject({ note: Text(2000, 'A note to the buyer').optional() }),
+    payload: z.strictObject({ note: Text(2000, 'Note', 'A note to the buyer').optional() }),
     probe: () => ({}),
   }),
   'buyer.acceptOffer': define({
     roles: ['buyer'],
+    label: 'Accept the seller’s offer',
+    done: 'accepted the seller’s offer',
+    rule: 'R-NEG-3',
     description: 'R-NEG-3: accept the seller’s offer',
     payload: none,
     probe: () => ({}),
   }),
   'buyer.rejectOffer': define({
     roles: ['buyer'],
+    label: 'Decline the seller’s offer',
+    done: 'declined the seller’s offer',
+    rule: 'R-NEG-3',
     description: 'R-NEG-3: reject the seller’s offer',
-    payload: z.strictObject({ reason: Text(2000, 'Why the buyer rejects').optional() }),
+    payload: z.strictObject({ reason: Text(2000, 'Why you decline it', 'Shown to the seller').optional() }),
     probe: () => ({}),
   }),
   'buyer.proposeAmount': define({
     roles: ['buyer'],
+    label: 'Propose another amount',
+    done: 'proposed another amount',
+    rule: 'R-NEG-3',
     description: 'R-NEG-3: propose a new refund amount to the seller',
-    payload: partialAmount,
+    payload: partialAmount('Refund you propose'),
     probe: () => ({ amount: 1 }),
     check: (c, p) => proposalProblems(c, p.amount),
     maxima: (c) => ({ amount: c.request.total }),
   }),
   'buyer.acceptAutomaticOffer': define({
     roles: ['buyer'],
+    label: 'Take the automatic partial refund',
+    done: 'took the automatic partial refund',
+    rule: 'R-NEG-7',
     description: 'R-NEG-7: take the automatic partial refund without return',
     payload: none,
     probe: () => ({}),
   }),
   'buyer.escalate': define({
     roles: ['buyer'],
+    label: 'Ask the platform to decide',
+    done: 'asked the platform to decide',
+    rule: 'R-NEG-5',
     description: 'R-NEG-5: ask the platform to decide',
-    payload: z.strictObject({ reason: Text(2000, 'Why the buyer escalates').optional() }),
+    payload: z.strictObject({ reason: Text(2000, 'Why the platform should decide', 'Read by the agent who decides').optional() }),
     probe: () => ({}),
   }),
   'buyer.cancel': define({
     roles: ['buyer'],
+    label: 'Withdraw the dispute',
+    done: 'withdrew the dispute',
+    rule: 'R-NEG-6',
     description: 'R-NEG-6: withdraw the dispute (it cannot be opened again: R-OPEN-3)',
-    payload: z.strictObject({ reason: Text(2000, 'Why the buyer cancels').optional() }),
+    payload: z.strictObject({ reason: Text(2000, 'Why you withdraw it', 'Recorded in the history').optional() }),
     probe: () => ({}),
   }),
   'buyer.shipReturn': define({
     roles: ['buyer'],
+    label: 'Report the item shipped back',
+    done: 'shipped the item back',
+    rule: 'R-RET-1',
     description: 'R-RET-1: the buyer shipped the item back',
     payload: z.strictObject({
-      carrier: Text(100, 'Carrier name'),
-      trackingNumber: Text(100, 'Tracking number of the return shipment'),
+      carrier: Text(100, 'Carrier', 'Carrier name'),
+      trackingNumber: Text(100, 'Tracking number', 'Tracking number of the return shipment'),
     }),
     probe: () => ({ carrier: 'probe', trackingNumber: 'probe' }),
   }),
   'buyer.itemReceived': define({
     roles: ['buyer'],
+    label: 'Report the item arrived after all',
+    done: 'reported the item arrived after all',
+    rule: 'R-REF-5',
     description: 'R-REF-5: the item arrived after all; recorded, the dispute is not reopened',
-    payload: z.strictObject({ note: Text(2000, 'What arrived').optional() }),
+    payload: z.strictObject({ note: Text(2000, 'What arrived', 'Recorded in the history; the dispute is not reopened (R-REF-5)').optional() }),
     probe: () => ({}),
   }),
   'return.delivered': define({
     roles: ['system', 'seller'],
+    label: 'Report the return delivered',
+    done: 'reported the return delivered',
+    rule: 'R-RET-2',
     description: 'R-RET-2: the returned item was delivered to the seller (carrier callback or the seller)',
     payload: none,
     probe: () => ({}),
   }),
   'seller.confirmReturn': define({
     roles: ['seller'],
+    label: 'Confirm the returned item',
+    done: 'confirmed the returned item',
+    rule: 'R-RET-2',
     description: 'R-RET-2: the seller confirms the returned item: the refund executes',
     payload: none,
     probe: () => ({}),
   }),
   'seller.reportReturnProblem': define({
     roles: ['seller'],
+    label: 'Report a problem with the return',
+    done: 'reported a problem with the return',
+    rule: 'R-RET-3',
     description: 'R-RET-3: the returned item is missing or different: an agent decides',
     payload: z.strictObject({
-      problem: z.enum(['missing', 'different']),
-      description: Text(4000, 'What the seller found'),
+      problem: Choice(
+        ['missing', 'different'],
+        { missing: 'The item is missing', different: 'A different item came back' },
+        'Problem',
+        'R-RET-3: what is wrong with the return',
+      ),
+      description: Text(4000, 'What you found', 'Read by the agent who decides'),
     }),
     probe: () => ({ problem: 'missing' as const, description: 'probe' }),
   }),
   'message.send': define({
     roles: ['buyer', 'seller'],
+    label: 'Send a message',
+    done: 'wrote',
+    rule: 'R-NEG-8',
     description: 'R-NEG-8: a message to the other party; recorded, never changes the state',
-    payload: z.strictObject({ body: Text(4000, 'The message') }),
+    payload: z.strictObject({ body: Text(4000, 'Message', 'Seen by the other party and by agents') }),
     probe: () => ({ body: 'probe' }),
   }),
   'evidence.add': define({
     roles: ['buyer', 'seller', 'agent'],
+    label: 'Add evidence',
+    done: 'added evidence',
+    rule: 'R-EVID-3',
     description: 'R-EVID-3: evidence added to the case (answers an agent’s request when it comes from the party asked)',
-    payload: z.strictObject({ evidenceId: Text(200, 'Id of the stored evidence file') }),
+    payload: z.strictObject({ evidenceId: Text(200, 'Evidence id', 'Id of the stored evidence file') }),
     probe: () => ({ evidenceId: 'probe' }),
   }),
   'evidence.hide': define({
     roles: ['buyer', 'seller', 'agent'],
+    label: 'Remove evidence from the case',
+    done: 'removed evidence from the case',
+    rule: 'R-EVID-3',
     description: 'R-EVID-3: hide evidence from the case; it stays in the history with its sha256',
-    payload: z.strictObject({ evidenceId: Text(200, 'Id of the evidence to hide') }),
+    payload: z.strictObject({ evidenceId: Text(200, 'Evidence id', 'Id of the evidence to hide') }),
     probe: (c) => ({ evidenceId: c.evidenceIds.find((id) => !c.hiddenEvidenceIds.includes(id)) ?? 'none' }),
   }),
   'agent.assign': define({
     roles: ['agent'],
+    label: 'Take the case',
+    done: 'took the case',
+    rule: 'R-ESC-1',
     description: 'R-ESC-1: an agent takes the case from the queue',
     payload: none,
     probe: () => ({}),
   }),
   'agent.unassign': define({
     roles: ['agent'],
+    label: 'Put the case back in the queue',
+    done: 'put the case back in the queue',
+    rule: null,
     description: 'The assigned agent puts the case back in the queue',
     payload: none,
     probe: () => ({}),
   }),
   'agent.requestEvidence': define({
     roles: ['agent'],
+    label: 'Ask a party for evidence',
+    done: 'asked for evidence',
+    rule: 'R-ESC-5',
     description: 'R-ESC-5: ask a party for more evidence, with a deadline',
     payload: z.strictObject({
-      from: z.enum(['buyer', 'seller']),
-      note: Text(2000, 'What evidence is needed'),
+      from: Choice(['buyer', 'seller'], { buyer: 'The buyer', seller: 'The seller' }, 'Ask', 'R-ESC-5: the party asked for evidence'),
+      note: Text(2000, 'What evidence is needed', 'Shown to the party asked, who has a few days to answer (R-ESC-5)'),
     }),
     probe: () => ({ from: 'buyer' as const, note: 'probe' }),
   }),
   'agent.decide': define({
     roles: ['agent'],
+    label: 'Decide the dispute',
+    done: 'decided the dispute',
+    rule: 'R-ESC-2',
     description: 'R-ESC-2..4: decide the dispute',
     payload: DecisionPayload,
     probe: () => DecisionPayload.parse({ outcome: 'buyer_full_refund', reason: 'probe' }),
@@ -216,18 +267,27 @@ export const eventCatalog = {
   }),
   'agent.confirmSellerFraud': define({
     roles: ['agent'],
+    label: 'Confirm seller fraud',
+    done: 'confirmed seller fraud',
+    rule: 'R-ESC-6',
     description: 'R-ESC-6: seller fraud confirmed: full refund',
-    payload: z.strictObject({ reason: Text(4000, 'What the fraud was') }),
+    payload: z.strictObject({ reason: Text(4000, 'What the fraud was', 'R-ESC-6: the reason recorded with the full refund') }),
     probe: () => ({ reason: 'probe' }),
   }),
   'appeal.file': define({
     roles: ['buyer', 'seller'],
+    label: 'Appeal the decision',
+    done: 'appealed the decision',
+    rule: 'R-APL-1',
     description: 'R-APL-1: appeal the decision, once, within the window',
-    payload: z.strictObject({ reason: Text(4000, 'Why the decision is wrong') }),
+    payload: z.strictObject({ reason: Text(4000, 'Why the decision is wrong', 'R-APL-1: read by the other agent who decides the appeal') }),
     probe: () => ({ reason: 'probe' }),
   }),
   'agent.decideAppeal': define({
     roles: ['agent'],
+    label: 'Decide the appeal',
+    done: 'decided the appeal',
+    rule: 'R-APL-2',
     description: 'R-APL-2: another agent decides the appeal; final',
     payload: DecisionPayload,
     probe: () => DecisionPayload.parse({ outcome: 'buyer_full_refund', reason: 'probe' }),
@@ -236,31 +296,43 @@ export const eventCatalog = {
   }),
   'refund.settled': define({
     roles: ['system'],
+    label: 'Report the refund settled',
+    done: 'settled the refund',
+    rule: 'R-REF-2',
     description: 'R-REF-2: the payment provider settled the refund',
-    payload: z.strictObject({ refundId: Text(200, 'The refund being reported') }),
+    payload: z.strictObject({ refundId: Text(200, 'Refund id', 'The refund being reported') }),
     probe: (c) => ({ refundId: c.refunds.at(-1)?.id ?? 'none' }),
     check: (c, p) => pendingRefundProblems(c, p.refundId),
   }),
   'refund.failed': define({
     roles: ['system'],
+    label: 'Report the refund failed',
+    done: 'reported the refund failed',
+    rule: 'R-REF-3',
     description: 'R-REF-1, R-REF-3: the refund failed; it is retried to the account behind the method',
     payload: z.strictObject({
-      refundId: Text(200, 'The refund being reported'),
-      reason: Text(2000, 'Why it failed, e.g. card expired'),
+      refundId: Text(200, 'Refund id', 'The refund being reported'),
+      reason: Text(2000, 'Why it failed', 'Why it failed, e.g. card expired'),
     }),
     probe: (c) => ({ refundId: c.refunds.at(-1)?.id ?? 'none', reason: 'probe' }),
     check: (c, p) => pendingRefundProblems(c, p.refundId),
   }),
   'agent.retryRefund': define({
     roles: ['agent'],
+    label: 'Retry the refund',
+    done: 'retried the refund',
+    rule: 'R-REF-3',
     description: 'R-REF-3: try the account behind the method again after both attempts failed',
     payload: none,
     probe: () => ({}),
   }),
   'chargeback.filed': define({
     roles: ['system'],
+    label: 'Report a chargeback',
+    done: 'reported a chargeback',
+    rule: null,
     description: 'The buyer filed a chargeback: the case moves to the payment provider',
-    payload: z.strictObject({ reference: Text(200, 'The provider’s case reference') }),
+    payload: z.strictObject({ reference: Text(200, 'Provider’s case reference', 'The provider’s case reference') }),
     probe: () => ({ reference: 'probe' }),
   }),
   'deadline.sellerResponse': deadlineEvent('sellerResponse'),
@@ -269,6 +341,7 @@ export const eventCatalog = {
   'deadline.decisionDue': deadlineEvent('decisionDue'),
   'deadline.appealWindow': deadlineEvent('appealWindow'),
   'deadline.returnShipment': deadlineEvent('returnShipment'),
+  'deadline.returnDelivery': deadlineEvent('returnDelivery'),
   'deadline.returnConfirmation': deadlineEvent('returnConfirmation'),
   'deadline.refundOverdue': deadlineEvent('refundOverdue'),
   'deadline.protectionEnd': deadlineEvent('protectionEnd'),

@@ -46,7 +46,10 @@ export { DisputeReason, DisputeType, Instant, MinorUnits, OpenRequest, PositiveM
 export { deadlineDefinitions, deadlineForEvent, deadlineNames, type DeadlineName } from './deadlines.ts';
 export { roles, type Actor, type DisputeContext, type Problem, type Role, type Split } from './context.ts';
 export * as rules from './rules.ts';
-export { describeMachine, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
+export { ifNobodyActs, type Forecast, type ForecastStep } from './outlook.ts';
+export { refusalProblems } from './refusals.ts';
+export { termsOnTheTable, type Terms } from './terms.ts';
+export { describeMachine, type EventDescription, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
 export {
   compactSnapshot,
   expandSnapshot,

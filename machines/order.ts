@@ -52,17 +52,34 @@ export const OrderItemFacts = z
   .meta({ id: 'OrderItemFacts' });
 export type OrderItemFacts = z.infer<typeof OrderItemFacts>;
 
-export const DisputeType = z.enum(['refund_only', 'return_and_refund']).meta({ description: 'R-OPEN-5: refund only, or return the goods for a refund' });
+export const DisputeType = z.enum(['refund_only', 'return_and_refund']).meta({
+  title: 'What you ask for',
+  description: 'R-OPEN-5: refund only, or return the goods for a refund',
+  'x-enum-labels': { refund_only: 'A refund; I keep the item', return_and_refund: 'I return the item for a refund' },
+});
 export type DisputeType = z.infer<typeof DisputeType>;
 
 export const DisputeReason = z
   .enum(['not_received', 'not_as_described', 'damaged_or_defective', 'quantity_short', 'digital_not_delivered', 'fake_tracking'])
-  .meta({ description: 'R-OPEN-6: why the buyer opens the dispute' });
+  .meta({
+    title: 'What went wrong',
+    description: 'R-OPEN-6: why the buyer opens the dispute',
+    'x-enum-labels': {
+      not_received: 'The item never arrived',
+      not_as_described: 'Not as described (wrong item, fake, colour, size, material)',
+      damaged_or_defective: 'Damaged or does not work',
+      quantity_short: 'Fewer items than ordered',
+      digital_not_delivered: 'A digital item was never delivered',
+      fake_tracking: 'The tracking number is fake',
+    },
+  });
 export type DisputeReason = z.infer<typeof DisputeReason>;
 
-export const NotAsDescribedDetail = z
-  .enum(['wrong_item', 'fake', 'colour_or_size', 'material'])
-  .meta({ description: 'R-OPEN-6: how a not-as-described item differs from its listing' });
+export const NotAsDescribedDetail = z.enum(['wrong_item', 'fake', 'colour_or_size', 'material']).meta({
+  title: 'How it differs from the listing',
+  description: 'R-OPEN-6: how a not-as-described item differs from its listing',
+  'x-enum-labels': { wrong_item: 'A different item', fake: 'A fake', colour_or_size: 'Wrong colour or size', material: 'Wrong material' },
+});
 
 /** What the buyer asks for when opening (R-OPEN-5..10). */
 export const OpenRequest = z
@@ -70,12 +87,22 @@ export const OpenRequest = z
     type: DisputeType,
     reason: DisputeReason,
     reasonDetail: NotAsDescribedDetail.optional(),
-    description: z.string().trim().min(1, 'R-OPEN-10: describe the problem').max(4000).meta({ description: 'R-OPEN-10: what is wrong, in the buyer’s words' }),
+    description: z
+      .string()
+      .trim()
+      .min(1, 'R-OPEN-10: describe the problem')
+      .max(4000)
+      .meta({ title: 'What is wrong', description: 'R-OPEN-10: what is wrong, in the buyer’s words' }),
     amount: PositiveMinorUnits.meta({
+      title: 'Refund you ask for',
       description: 'R-OPEN-7: the refund requested for the item itself (minor units), at most its price',
+      'x-money': 'minor-units',
     }),
-    includeShipping: z.boolean().meta({ description: 'R-OPEN-7: add the shipping cost; only with a full refund or an unusable item' }).default(false),
-    itemUnusable: z.boolean().meta({ description: 'The buyer states the item cannot be used at all' }).default(false),
+    includeShipping: z
+      .boolean()
+      .meta({ title: 'Also refund the shipping cost', description: 'R-OPEN-7: add the shipping cost; only with a full refund or an unusable item' })
+      .default(false),
+    itemUnusable: z.boolean().meta({ title: 'The item cannot be used at all', description: 'The buyer states the item cannot be used at all' }).default(false),
   })
   .meta({ id: 'OpenRequest' });
 export type OpenRequest = z.infer<typeof OpenRequest>;

@@ -1,4 +1,5 @@
 import type { DisputeContext } from './context.ts';
+import { deadlineDefinitions } from './deadlines.ts';
 import type { DisputeSnapshot } from './snapshot.ts';
 import { disputeMachine, disputeMachineVersion } from './dispute.ts';
 
@@ -33,6 +34,18 @@ export const snapshotMigrations: Readonly<Record<number, (snapshot: StoredSnapsh
       next = { escalated: { awaitingEvidence: context.evidenceRequest?.from === 'seller' ? 'fromSeller' : 'fromBuyer' } };
     }
     return { ...snapshot, value: next };
+  },
+  /**
+   * Version 3 gives a return in transit a deadline (R-RET-5): one already on its way gets it
+   * armed from the day it was shipped back, as if the rule had been there all along.
+   */
+  2: (snapshot) => {
+    const context = snapshot.context as DisputeContext;
+    const payout = (snapshot.value as { resolving?: { payout?: { returnLeg?: unknown } } }).resolving?.payout;
+    if (payout?.returnLeg !== 'inTransit' || !context.returnShipment || context.deadlines.returnDelivery) return snapshot;
+    const definition = deadlineDefinitions.returnDelivery;
+    const armed = { event: definition.event, dueAt: definition.dueAt(context, context.returnShipment.shippedAt) };
+    return { ...snapshot, context: { ...context, deadlines: { ...context.deadlines, returnDelivery: armed } } };
   },
 };
 

@@ -94,6 +94,7 @@ export const PolicySchema = z
       .strictObject({
         shipBackDays: days('R-RET-1: days the buyer has to ship the item back').default(7),
         sellerConfirmationDays: days('R-RET-2: days the seller has to confirm a delivered return before the refund executes').default(10),
+        deliveryDays: days('R-RET-5: days after the buyer shipped the item back within which its delivery must be reported; then an agent decides').default(11),
       })
       .prefault({}),
     evidence: z

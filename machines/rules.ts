@@ -8,6 +8,15 @@ import type { DisputeInput, DisputeType, OpenRequest, OrderItemFacts } from './o
 import type { Policy } from './policy.ts';
 import { addDays, isBefore } from './time.ts';
 
+/**
+ * An amount as people and programs both read it in a message: `USD 30.00 (3000)`, the minor units
+ * the API speaks in brackets. Digits per currency come from Intl (JPY has none, KWD three).
+ */
+export function money(minor: number, currency: string): string {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return `${currency} ${(minor / 10 ** digits).toFixed(digits)} (${minor})`;
+}
+
 /** Reasons for which the item reached the buyer: the ones an automatic offer (R-NEG-7) fits. */
 const ITEM_ARRIVED_REASONS: ReadonlySet<string> = new Set(['not_as_described', 'damaged_or_defective', 'quantity_short']);
 
@@ -92,7 +101,7 @@ export function openingProblems(input: DisputeInput): Problem[] {
     problems.push({
       rule: 'R-OPEN-7',
       field: 'amount',
-      message: `the requested amount ${request.amount} exceeds the item's price ${order.price} ${order.currency}`,
+      message: `the requested amount ${money(request.amount, order.currency)} exceeds the item's price ${money(order.price, order.currency)}`,
     });
   }
   if (request.includeShipping && request.amount !== order.price && !request.itemUnusable) {
@@ -142,7 +151,7 @@ export function counterOfferProblems(context: DisputeContext, amount: number): P
       {
         rule: 'R-NEG-2',
         field: 'amount',
-        message: `a counter-offer must be below the ${context.request.total} ${context.order.currency} requested (got ${amount}); to refund all of it, accept the request`,
+        message: `a counter-offer must be below the ${money(context.request.total, context.order.currency)} requested (got ${money(amount, context.order.currency)}); to refund all of it, accept the request`,
       },
     ];
   }
@@ -156,7 +165,7 @@ export function proposalProblems(context: DisputeContext, amount: number): Probl
       {
         rule: 'R-OPEN-7',
         field: 'amount',
-        message: `a proposal cannot exceed the requested ${context.request.total} ${context.order.currency}`,
+        message: `a proposal cannot exceed the ${money(context.request.total, context.order.currency)} requested`,
       },
     ];
   }
@@ -198,7 +207,8 @@ export function committedRefunds(context: DisputeContext): number {
 /**
  * Why a decision (or an appeal decision) is refused (R-ESC-2..4, R-REF-4); empty when valid.
  * The band of R-ESC-3 applies to a usable not-as-described item; outside it, an override
- * reason is required.
+ * reason is required. It is a share of the item's price, not of price + shipping: the amount of
+ * a partial refund is the item's part (shipping comes back only for an unusable item, R-ESC-4).
  */
 export function decisionProblems(context: DisputeContext, payload: DecisionPayload): Problem[] {
   const problems: Problem[] = [];
@@ -209,7 +219,7 @@ export function decisionProblems(context: DisputeContext, payload: DecisionPaylo
       problems.push({
         rule: 'R-ESC-2',
         field: 'amount',
-        message: `a partial refund is below the item's price ${price} ${currency}: decide buyer_full_refund instead`,
+        message: `a partial refund is below the item's price ${money(price, currency)}: decide buyer_full_refund instead`,
       });
     }
     if (payload.refundShipping && !payload.itemUnusable) {
@@ -227,7 +237,7 @@ export function decisionProblems(context: DisputeContext, payload: DecisionPaylo
         problems.push({
           rule: 'R-ESC-3',
           field: 'amount',
-          message: `a partial refund for a usable not-as-described item is expected within ${band.minPercent}–${band.maxPercent} % (${min}–${max} ${currency}); give an overrideReason to go outside it`,
+          message: `a partial refund for a usable not-as-described item is expected within ${band.minPercent}–${band.maxPercent} % of the item's price (${money(min, currency)} to ${money(max, currency)}); give an overrideReason to go outside it`,
         });
       }
     }
@@ -241,14 +251,14 @@ export function decisionProblems(context: DisputeContext, payload: DecisionPaylo
   }
   const { refund } = decisionRefund(context, payload);
   if (refund > context.funds.paid) {
-    problems.push({ rule: 'R-REF-4', field: 'amount', message: `a refund cannot exceed the ${context.funds.paid} paid` });
+    problems.push({ rule: 'R-REF-4', field: 'amount', message: `a refund cannot exceed the ${money(context.funds.paid, currency)} paid` });
   }
   const committed = committedRefunds(context);
   if (refund < committed) {
     problems.push({
       rule: 'R-APL-3',
       field: 'outcome',
-      message: `${committed} ${currency} were already refunded at once (R-APL-3) and cannot be taken back`,
+      message: `${money(committed, currency)} were already refunded at once (R-APL-3) and cannot be taken back`,
     });
   }
   return problems;

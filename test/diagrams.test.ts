@@ -26,9 +26,14 @@ describe('diagrams', () => {
     expect(svg).toContain('<svg');
     for (const compound of ['negotiating', 'escalated', 'resolving', 'resolving.payout.returnLeg']) expect(svg).toContain(`<title>cluster_${compound}</title>`);
     const moving = machine.transitions.filter((t) => t.targets.length > 0);
+    // Each transition is drawn in two halves through its label, which Graphviz lays out as a node.
     const edges = svg.match(/<g id="edge\d+" class="edge">/g) ?? [];
     const initials = machine.states.filter((s) => s.initial !== null).length;
-    expect(edges.length).toBe(moving.reduce((n, t) => n + t.targets.length, 0) + initials);
+    const moves = moving.reduce((n, t) => n + t.targets.length, 0);
+    expect(edges.length).toBe(2 * moves + initials);
+    expect(svg.match(/<g id="transition:\d+" class="node/g)?.length).toBe(moves);
+    expect(svg).toContain('Offer a partial refund'); // the event's label, from the catalogue
+    expect(svg).toContain('Waiting for an agent'); // the state's label, its id beneath
     expect(svg).toContain('[counterOfferIsValid]');
     expect(svg).toContain('after negotiation.sellerResponseDays days (R&#45;NEG&#45;1)'); // Graphviz escapes hyphens
   });
@@ -41,8 +46,12 @@ describe('diagrams', () => {
       visited: new Set(['negotiating.awaitingSellerResponse']),
       taken: new Set([transitionKey(taken)]),
     });
-    expect(dot).toContain('"negotiating.offerPending" [label="offerPending\\n[seller-responded]\\n▶ now"');
-    expect(dot).toContain('"negotiating.awaitingSellerResponse" [label="awaitingSellerResponse\\n[negotiating]\\ndeadline: sellerResponse\\n✓ visited"');
-    expect(dot).toMatch(/seller\.counterOffer\\n\[counterOfferIsValid\]", color="#2b6cb0"/);
+    expect(dot).toMatch(
+      /"negotiating\.offerPending" \[id="state:negotiating\.offerPending", class="active", label=<.*offerPending · seller-responded.*<b>▶ now<\/b>>/,
+    );
+    expect(dot).toMatch(
+      /"negotiating\.awaitingSellerResponse" \[id="state:negotiating\.awaitingSellerResponse", class="visited", label=<.*deadline: sellerResponse.*<b>✓ visited<\/b>>/,
+    );
+    expect(dot).toMatch(/\[id="transition:\d+", class="taken", [^\n]*seller\.counterOffer<br\/>\[counterOfferIsValid\]>\]/);
   });
 });

@@ -250,9 +250,13 @@ describe('negotiation', () => {
   });
 
   it('R-NEG-5: the buyer escalates after the seller rejected or countered, no earlier than the wait', () => {
-    expect(refuse(open(), buyer, after(1), 'buyer.escalate')).toMatchObject({ kind: 'not_accepted' });
+    expect(refuse(open(), buyer, after(1), 'buyer.escalate')).toMatchObject({ kind: 'not_accepted', problems: [{ rule: 'R-NEG-5' }] });
     const rejected = step(open({ policy: { negotiation: { buyerEscalationWaitDays: 10 } } }), seller, after(1), 'seller.reject', { reason: 'no' });
-    expect(refuse(rejected, buyer, after(9.9), 'buyer.escalate')).toMatchObject({ kind: 'not_accepted' });
+    // The refusal says when it becomes possible.
+    expect(refuse(rejected, buyer, after(9.9), 'buyer.escalate')).toMatchObject({
+      kind: 'not_accepted',
+      problems: [{ rule: 'R-NEG-5', earliest: after(10), message: expect.stringContaining(after(10)) }],
+    });
     expect(label(step(rejected, buyer, after(10), 'buyer.escalate'))).toBe('escalated.inQueue');
   });
 
@@ -260,7 +264,7 @@ describe('negotiation', () => {
     expect(step(open(), buyer, after(1), 'buyer.cancel').context.cancellation).toMatchObject({ by: buyer.id });
     expect(label(step(escalated(), buyer, after(4), 'buyer.cancel'))).toMatch(/^cancelled/);
     const [afterDecision] = decided({ outcome: 'seller_wins', reason: 'item matches listing' });
-    expect(refuse(afterDecision, buyer, after(5), 'buyer.cancel')).toMatchObject({ kind: 'not_accepted' });
+    expect(refuse(afterDecision, buyer, after(5), 'buyer.cancel')).toMatchObject({ kind: 'not_accepted', problems: [{ rule: 'R-NEG-6', latest: after(4) }] });
   });
 
   it('R-NEG-7: an item under the threshold gets an automatic partial offer without return', () => {
@@ -270,7 +274,7 @@ describe('negotiation', () => {
     expect(next.context.resolution).toMatchObject({ source: 'automatic_offer', refund: 200, returnRequired: false });
     expect(effects(actions, 'requestRefund')).toEqual([expect.objectContaining({ amount: 200 })]);
     expect(open({ order: { price: 500 } }).context.automaticOffer).toBeNull();
-    expect(refuse(open(), buyer, after(1), 'buyer.acceptAutomaticOffer')).toMatchObject({ kind: 'not_accepted' });
+    expect(refuse(open(), buyer, after(1), 'buyer.acceptAutomaticOffer')).toMatchObject({ kind: 'not_accepted', problems: [{ rule: 'R-NEG-7' }] });
   });
 
   it('R-NEG-8: messages never change the state and are refused once the dispute ended', () => {
@@ -280,7 +284,10 @@ describe('negotiation', () => {
     expect(next.context.messageCount).toBe(1);
     expect(step(escalated(), seller, after(4), 'message.send', { body: 'photos attached' }).context.messageCount).toBe(1);
     const cancelled = step(open(), buyer, after(1), 'buyer.cancel');
-    expect(refuse(cancelled, seller, after(2), 'message.send', { body: 'hello?' })).toMatchObject({ kind: 'not_accepted' });
+    expect(refuse(cancelled, seller, after(2), 'message.send', { body: 'hello?' })).toMatchObject({
+      kind: 'not_accepted',
+      problems: [{ rule: 'R-NEG-8', latest: after(1), message: expect.stringContaining('closed') }],
+    });
   });
 });
 
@@ -310,8 +317,13 @@ describe('escalation', () => {
     const s = escalated();
     expect(refuse(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 1200, reason: 'minor flaw' })).toMatchObject({
       kind: 'invalid_payload',
-      problems: [{ rule: 'R-ESC-3', field: 'amount' }],
+      problems: [{ rule: 'R-ESC-3', field: 'amount', message: expect.stringContaining('USD 20.00 (2000) to USD 32.00 (3200)') }],
     });
+    // The band is a share of the item's price (4000), not of price + shipping (4500): 3400 is above it, 2100 within.
+    expect(refuse(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 3400, reason: 'r' })).toMatchObject({
+      problems: [{ rule: 'R-ESC-3' }],
+    });
+    expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 2100, reason: 'r' }).context.decision?.refund).toBe(2100);
     expect(step(s, agent, after(4), 'agent.decide', { outcome: 'buyer_partial_refund', amount: 2400, reason: 'minor flaw' }).context.decision?.refund).toBe(
       2400,
     );
@@ -359,12 +371,16 @@ describe('appeal', () => {
     const [s] = decided({ outcome: 'seller_wins', reason: 'as listed' });
     expect(label(s)).toBe('resolving.decision.appealWindowOpen + resolving.payout.upToDate');
     expect(s.context.deadlines.appealWindow?.dueAt).toBe(after(11));
-    expect(refuse(s, seller, after(5), 'appeal.file', { reason: 'x' })).toMatchObject({ kind: 'not_accepted' });
+    expect(refuse(s, seller, after(5), 'appeal.file', { reason: 'x' })).toMatchObject({ kind: 'not_accepted', problems: [{ rule: 'R-APL-1' }] });
     const appealed = step(s, buyer, after(5), 'appeal.file', { reason: 'the photos show another colour' });
     expect(appealed.context.appeal).toMatchObject({ count: 1, filedBy: buyer });
     const [windowClosed] = fire(s, 'appealWindow');
     expect(label(windowClosed)).toBe('resolved.noRefund');
-    expect(refuse(windowClosed, buyer, after(12), 'appeal.file', { reason: 'late' })).toMatchObject({ kind: 'not_accepted' });
+    expect(refuse(windowClosed, buyer, after(12), 'appeal.file', { reason: 'late' })).toMatchObject({ kind: 'not_accepted', problems: [{ rule: 'R-APL-1' }] });
+    // The deadline fires first (R-GEN-4); the refusal says when the window closed.
+    expect(refuse(catchUp(s, after(12)).snapshot, buyer, after(12), 'appeal.file', { reason: 'late' })).toMatchObject({
+      problems: [{ rule: 'R-APL-1', latest: after(11), message: expect.stringContaining('closed') }],
+    });
 
     expect(label(decided({ outcome: 'seller_wins', reason: 'r' }, { policy: { appeal: { maxAppeals: 0 } } })[0])).toBe('resolved.noRefund');
     const [partial] = decided({ outcome: 'buyer_partial_refund', amount: 2400, reason: 'r' }, { policy: { appeal: { appellants: ['buyer', 'seller'] } } });
@@ -373,7 +389,10 @@ describe('appeal', () => {
 
   it('R-APL-2: a different agent decides the appeal, and that decision is final', () => {
     const appealed = step(decided({ outcome: 'seller_wins', reason: 'as listed' })[0], buyer, after(5), 'appeal.file', { reason: 'wrong' });
-    expect(refuse(appealed, agent, after(6), 'agent.decideAppeal', { outcome: 'buyer_full_refund', reason: 'r' })).toMatchObject({ kind: 'not_accepted' });
+    expect(refuse(appealed, agent, after(6), 'agent.decideAppeal', { outcome: 'buyer_full_refund', reason: 'r' })).toMatchObject({
+      kind: 'not_accepted',
+      problems: [{ rule: 'R-APL-2' }],
+    });
     const [final, actions] = send(appealed, otherAgent, after(6), 'agent.decideAppeal', {
       outcome: 'buyer_partial_refund',
       amount: 3000,
@@ -382,7 +401,10 @@ describe('appeal', () => {
     expect(final.context.decision).toMatchObject({ agentId: otherAgent.id, onAppeal: true, refund: 3000 });
     expect(label(final)).toBe('resolving.decision.final + resolving.payout.settlement.requested');
     expect(effects(actions, 'requestRefund')).toEqual([expect.objectContaining({ amount: 3000 })]);
-    expect(refuse(final, buyer, after(7), 'appeal.file', { reason: 'again' })).toMatchObject({ kind: 'not_accepted' });
+    expect(refuse(final, buyer, after(7), 'appeal.file', { reason: 'again' })).toMatchObject({
+      kind: 'not_accepted',
+      problems: [{ rule: 'R-APL-2', latest: after(6) }],
+    });
   });
 
   it('R-APL-3: a decided refund executes at once; the seller’s part waits for the window', () => {
@@ -433,6 +455,23 @@ describe('returns', () => {
     expect(label(s)).toBe('escalated.inQueue');
     expect(s.context.escalation).toMatchObject({ cause: 'return_problem', by: seller });
     expect(s.context.returnShipment?.problem).toMatchObject({ kind: 'different' });
+  });
+
+  it('R-RET-5: a return not reported delivered within 11 days of shipping goes to an agent as a missing return', () => {
+    const shipped = step(returning(), buyer, after(2), 'buyer.shipReturn', { carrier: 'PostNL', trackingNumber: 'RR123' });
+    expect(shipped.context.deadlines.returnDelivery?.dueAt).toBe(after(13));
+    const [lost] = fire(shipped, 'returnDelivery');
+    expect(label(lost)).toBe('escalated.inQueue');
+    expect(lost.context.escalation).toMatchObject({ cause: 'return_problem', at: after(13) });
+    expect(lost.context.returnShipment?.problem).toMatchObject({ kind: 'missing', description: expect.stringContaining('11 days') });
+    expect(lost.context.funds).toMatchObject({ held: 4500, refunded: 0 });
+    // Delivered in time: the deadline is disarmed.
+    expect(step(shipped, carrier, after(12), 'return.delivered').context.deadlines.returnDelivery).toBeUndefined();
+    expect(step(returning(), buyer, after(2), 'buyer.shipReturn', { carrier: 'c', trackingNumber: 't' }).context.deadlines.returnDelivery?.dueAt).toBe(
+      after(13),
+    );
+    const slow = step(open({ request: { type: 'return_and_refund' }, policy: { returns: { deliveryDays: 30 } } }), seller, after(1), 'seller.accept');
+    expect(step(slow, buyer, after(2), 'buyer.shipReturn', { carrier: 'c', trackingNumber: 't' }).context.deadlines.returnDelivery?.dueAt).toBe(after(32));
   });
 
   it('R-RET-4: the seller pays return shipping for Free Return items or by decision; otherwise the buyer', () => {

@@ -9,7 +9,7 @@ import { disputeSetup } from './setup.ts';
 
 export const escalated = disputeSetup.createStateConfig({
   description: 'Stage 2 (R-ESC-*): an agent decides within escalation.decisionDays (overdue is flagged)',
-  meta: { deadlines: ['decisionDue'] },
+  meta: { label: 'With a platform agent', deadlines: ['decisionDue'] },
   entry: arm('decisionDue'),
   exit: disarm('decisionDue'),
   tags: ['escalated'],
@@ -24,12 +24,14 @@ export const escalated = disputeSetup.createStateConfig({
   },
   states: {
     inQueue: {
-      description: 'Waiting in the agent queue',
+      description: 'Waiting in the agent queue for an agent to take the case',
+      meta: { label: 'Waiting for an agent' },
       tags: ['awaits:agent'],
       on: { 'agent.assign': { target: 'underReview', actions: 'assignAgent' } },
     },
     underReview: {
-      description: 'The assigned agent reviews the evidence',
+      description: 'The assigned agent reviews the evidence, may ask a party for more, and decides',
+      meta: { label: 'An agent is reviewing the case' },
       tags: ['awaits:agent'],
       on: {
         'agent.unassign': { guard: 'isAssignedAgent', target: 'inQueue', actions: 'unassignAgent' },
@@ -47,7 +49,7 @@ export const escalated = disputeSetup.createStateConfig({
     },
     awaitingEvidence: {
       description: 'A party was asked for more evidence (R-ESC-5); the case returns to review when it arrives or the deadline passes',
-      meta: { deadlines: ['evidenceRequest'] },
+      meta: { label: 'Waiting for evidence', deadlines: ['evidenceRequest'] },
       entry: arm('evidenceRequest'),
       exit: disarm('evidenceRequest'),
       initial: 'fromBuyer',
@@ -56,8 +58,8 @@ export const escalated = disputeSetup.createStateConfig({
         'deadline.evidenceRequest': { guard: due('evidenceRequest'), target: 'underReview' },
       },
       states: {
-        fromBuyer: { description: 'The buyer was asked for evidence', tags: ['awaits:buyer'] },
-        fromSeller: { description: 'The seller was asked for evidence', tags: ['awaits:seller'] },
+        fromBuyer: { description: 'The buyer was asked for evidence', meta: { label: 'Waiting for the buyer’s evidence' }, tags: ['awaits:buyer'] },
+        fromSeller: { description: 'The seller was asked for evidence', meta: { label: 'Waiting for the seller’s evidence' }, tags: ['awaits:seller'] },
       },
     },
   },

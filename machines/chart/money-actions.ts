@@ -5,6 +5,7 @@
  */
 import { assertEvent, assign, enqueueActions } from 'xstate';
 import type { DisputeContext, EndName, Refund, Split } from '../context.ts';
+import { deadlineDefinitions } from '../deadlines.ts';
 import { committedRefunds, refundOutstanding } from '../rules.ts';
 import { addBusinessDays } from '../time.ts';
 import { currentRefund, instantOf, senderOf } from './base.ts';
@@ -76,6 +77,17 @@ export const disputeSetup = withCaseActions.extend({
         },
       };
     }),
+    /** R-RET-5: the return was not reported delivered in time; recorded as a missing return (R-RET-3). */
+    recordReturnNotDelivered: assign(({ context, event }) => ({
+      returnShipment: context.returnShipment && {
+        ...context.returnShipment,
+        problem: {
+          kind: 'missing' as const,
+          description: `not reported delivered within ${deadlineDefinitions.returnDelivery.lengthIn(context)} of shipping back (R-RET-5)`,
+          at: instantOf(event, context),
+        },
+      },
+    })),
     /** R-REF-1, R-REF-2: a new refund of what is owed, to the original method. */
     startRefund: assign(({ context, event }) => {
       const at = instantOf(event, context);

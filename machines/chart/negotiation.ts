@@ -8,7 +8,7 @@ import { disputeSetup } from './setup.ts';
 
 export const negotiating = disputeSetup.createStateConfig({
   description: 'Stage 1 (R-NEG-*): buyer and seller try to agree, for at most negotiation.maxDays',
-  meta: { deadlines: ['negotiationEnd'] },
+  meta: { label: 'Negotiation between buyer and seller', deadlines: ['negotiationEnd'] },
   entry: arm('negotiationEnd'),
   exit: disarm('negotiationEnd'),
   initial: 'awaitingSellerResponse',
@@ -28,7 +28,7 @@ export const negotiating = disputeSetup.createStateConfig({
   states: {
     awaitingSellerResponse: {
       description: 'The seller has negotiation.sellerResponseDays to answer; silence refunds as requested (R-NEG-1)',
-      meta: { deadlines: ['sellerResponse'] },
+      meta: { label: 'Waiting for the seller’s answer', deadlines: ['sellerResponse'] },
       tags: ['negotiating', 'awaits:seller'],
       entry: arm('sellerResponse'),
       exit: disarm('sellerResponse'),
@@ -59,6 +59,7 @@ export const negotiating = disputeSetup.createStateConfig({
     },
     offerPending: {
       description: 'The seller’s counter-offer or reshipment offer awaits the buyer (R-NEG-3)',
+      meta: { label: 'The seller’s offer awaits the buyer' },
       tags: ['seller-responded', 'awaits:buyer'],
       on: {
         'buyer.acceptOffer': [
@@ -76,6 +77,7 @@ export const negotiating = disputeSetup.createStateConfig({
     },
     proposalPending: {
       description: 'The buyer’s proposed amount awaits the seller (R-NEG-3)',
+      meta: { label: 'The buyer’s proposal awaits the seller' },
       tags: ['seller-responded', 'awaits:seller'],
       on: {
         'seller.accept': { target: '#dispute.resolving', actions: 'agreeOnProposal' },
@@ -91,6 +93,7 @@ export const negotiating = disputeSetup.createStateConfig({
     },
     rejected: {
       description: 'No offer on the table: the seller rejected, or the buyer declined the seller’s offer',
+      meta: { label: 'No offer on the table' },
       tags: ['seller-responded', 'awaits:buyer'],
       on: {
         'seller.accept': {

@@ -11,15 +11,18 @@ import { disputeSetup } from './setup.ts';
 
 const decision = disputeSetup.createStateConfig({
   description: 'R-APL-*: a platform decision may be appealed once within the window; agreements are final at once',
+  meta: { label: 'Decision' },
   initial: 'checking',
   states: {
     checking: {
+      description: 'Left at once: a platform decision opens the appeal window, an agreement is final',
+      meta: { label: 'Checking whether it can be appealed' },
       tags: ['decided', 'awaits:system'],
       always: [{ guard: 'appealPossible', target: 'appealWindowOpen' }, { target: 'final' }],
     },
     appealWindowOpen: {
       description: 'The decision stands; it may be appealed until appeal.windowDays after it',
-      meta: { deadlines: ['appealWindow'] },
+      meta: { label: 'Decided; open to appeal', deadlines: ['appealWindow'] },
       tags: ['decided', 'awaits:system'],
       entry: arm('appealWindow'),
       exit: disarm('appealWindow'),
@@ -30,7 +33,7 @@ const decision = disputeSetup.createStateConfig({
     },
     appealed: {
       description: 'Another agent decides the appeal (R-APL-2); that decision is final',
-      meta: { deadlines: ['decisionDue'] },
+      meta: { label: 'Appeal under review', deadlines: ['decisionDue'] },
       tags: ['appealed', 'awaits:agent'],
       entry: arm('decisionDue'),
       exit: disarm('decisionDue'),
@@ -43,16 +46,23 @@ const decision = disputeSetup.createStateConfig({
         'deadline.decisionDue': { guard: due('decisionDue'), actions: ['flagDecisionOverdue', disarm('decisionDue')] },
       },
     },
-    final: { type: 'final', tags: ['decided', 'awaits:system'] },
+    final: {
+      type: 'final',
+      description: 'The agreement or decision can no longer change',
+      meta: { label: 'Final' },
+      tags: ['decided', 'awaits:system'],
+    },
   },
 });
 
 const payout = disputeSetup.createStateConfig({
   description: 'The return leg where needed (R-RET-*), then refund settlement (R-REF-*)',
+  meta: { label: 'Payout' },
   initial: 'upToDate',
   states: {
     upToDate: {
       description: 'Nothing owed right now; done once the decision is final (R-APL-3)',
+      meta: { label: 'Nothing owed right now' },
       tags: ['decided', 'awaits:system'],
       always: [
         { guard: 'returnRequired', target: 'returnLeg' },
@@ -67,6 +77,7 @@ const payout = disputeSetup.createStateConfig({
 
 export const resolving = disputeSetup.createStateConfig({
   description: 'Paying out what was agreed or decided, while a decision may still be appealed; resolved when both are done',
+  meta: { label: 'Agreed or decided: paying out' },
   type: 'parallel',
   on: {
     'chargeback.filed': { target: '#dispute.movedToPaymentProvider', actions: 'recordChargeback' },

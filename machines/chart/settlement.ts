@@ -9,7 +9,7 @@ import { disputeSetup } from './setup.ts';
 
 export const settlement = disputeSetup.createStateConfig({
   description: 'R-REF-*: the refund is with the payment provider; overdue past the method’s window is flagged',
-  meta: { deadlines: ['refundOverdue'] },
+  meta: { label: 'Refund with the payment provider', deadlines: ['refundOverdue'] },
   tags: ['refunding'],
   entry: arm('refundOverdue'),
   exit: disarm('refundOverdue'),
@@ -20,6 +20,7 @@ export const settlement = disputeSetup.createStateConfig({
   states: {
     requested: {
       description: 'Refund requested to the original payment method (R-REF-1)',
+      meta: { label: 'Refund requested' },
       tags: ['awaits:system'],
       entry: [
         'startRefund',
@@ -35,6 +36,7 @@ export const settlement = disputeSetup.createStateConfig({
     },
     retryingToFallback: {
       description: 'The original method failed; the refund goes to the account behind it (R-REF-1, R-REF-3)',
+      meta: { label: 'Refund retried to the account behind the payment method' },
       tags: ['awaits:system'],
       entry: [
         'redirectRefundToFallback',
@@ -50,6 +52,7 @@ export const settlement = disputeSetup.createStateConfig({
     },
     needsAttention: {
       description: 'Both destinations failed; an agent retries once the buyer’s account is fixed',
+      meta: { label: 'Refund failed twice: an agent must retry' },
       tags: ['awaits:agent', 'needs-attention'],
       on: { 'agent.retryRefund': { target: 'retryingToFallback' } },
     },

@@ -26,7 +26,7 @@ export interface ProblemDetails {
   title: string;
   status: number;
   detail: string;
-  errors?: { field?: string; message: string; rule?: string; earliest?: string }[];
+  errors?: { field?: string; message: string; rule?: string; earliest?: string; latest?: string }[];
   acceptedEvents?: string[];
   currentVersion?: number;
   [extension: string]: unknown;

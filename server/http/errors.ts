@@ -36,7 +36,7 @@ export function problemFor(error: RuntimeError, eventType?: string): HttpProblem
     case 'rejected': {
       const r = error.rejection;
       if (r.kind === 'forbidden') return new HttpProblem('forbidden', r.message);
-      if (r.kind === 'not_accepted') return new HttpProblem('event-not-accepted', r.message, { acceptedEvents: r.accepted });
+      if (r.kind === 'not_accepted') return new HttpProblem('event-not-accepted', r.message, { acceptedEvents: r.accepted, errors: r.problems });
       if (r.kind === 'invalid_payload') return new HttpProblem('invalid-request', r.message, { errors: r.problems, ...(eventType ? { eventType } : {}) });
       return new HttpProblem('invalid-request', r.message, { errors: [{ field: 'type', message: r.message }] });
     }

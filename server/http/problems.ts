@@ -46,7 +46,7 @@ export const problemTypes = {
   'event-not-accepted': {
     status: 409,
     title: 'The dispute does not accept this event now',
-    help: 'The state of the dispute does not allow it; acceptedEvents lists what you may send instead.',
+    help: 'The dispute as it stands does not allow it: errors[] says why, with the policy rule and, for time rules, when it becomes possible (earliest) or stopped being possible (latest); acceptedEvents lists what you may send instead.',
   },
   'duplicate-dispute': {
     status: 409,
@@ -80,6 +80,7 @@ export interface FieldError {
   message: string;
   rule?: string | undefined;
   earliest?: string | undefined;
+  latest?: string | undefined;
 }
 
 export class HttpProblem extends Error {

@@ -83,7 +83,17 @@ export const Problem = z
     status: z.number().int(),
     detail: z.string(),
     instance: z.string(),
-    errors: z.array(z.object({ field: z.string().optional(), message: z.string(), rule: z.string().optional(), earliest: z.string().optional() })).optional(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().optional(),
+          message: z.string(),
+          rule: z.string().optional(),
+          earliest: z.string().optional().meta({ description: 'When the refused action becomes possible' }),
+          latest: z.string().optional().meta({ description: 'When the refused action stopped being possible' }),
+        }),
+      )
+      .optional(),
     acceptedEvents: z.array(z.string()).optional(),
     currentVersion: z.number().int().optional(),
     existingDisputeId: z.string().nullable().optional(),

@@ -5,14 +5,17 @@
  */
 import { z } from 'zod';
 import {
+  activeRegions,
   availableEvents,
   awaitedParties,
   deadlineDefinitions,
   disputeMachine,
+  ifNobodyActs,
   disputeMachineVersion,
   stages,
   standingOf,
   stateDescription,
+  termsOnTheTable,
   toMillis,
   type Actor,
   type DeadlineName,
@@ -20,6 +23,25 @@ import {
 import type { Loaded } from '../runtime/step.ts';
 
 const Funds = z.object({ currency: z.string(), paid: z.number().int(), held: z.number().int(), refunded: z.number().int(), released: z.number().int() });
+
+const Region = z.object({
+  path: z.string(),
+  label: z.string(),
+  description: z.string().nullable(),
+  region: z.object({ path: z.string(), label: z.string() }).nullable().meta({ description: 'The parallel region it runs in, if any' }),
+});
+
+const Terms = z
+  .object({
+    kind: z.enum(['partial_refund', 'reshipment', 'proposal', 'automatic_offer']),
+    by: z.string(),
+    at: z.string().nullable(),
+    note: z.string().nullable(),
+    refund: z.number().int().meta({ description: 'What taking it refunds in all, minor units' }),
+    returnRequired: z.boolean(),
+    returnShippingPaidBy: z.enum(['buyer', 'seller']),
+  })
+  .nullable();
 
 export const DisputeViewSchema = z
   .object({
@@ -43,10 +65,41 @@ export const DisputeViewSchema = z
     ended: z.boolean(),
     version: z.number().int().meta({ description: 'Send it back in If-Match' }),
     machine: z.object({ id: z.string(), version: z.number().int() }),
+    regions: z.array(Region).meta({ description: 'Where it stands in words, one entry per active state; a parallel state as its regions' }),
     amounts: Funds.meta({ description: 'paid = held + refunded + released, in minor units' }),
-    deadlines: z.array(z.object({ name: z.string(), event: z.string(), dueAt: z.string(), rule: z.string() })),
+    refund: z
+      .object({
+        requested: z.number().int().meta({ description: 'What the buyer asked for in all (R-OPEN-7)' }),
+        agreed: z.number().int().nullable().meta({ description: 'What the agreement or decision refunds in all, once there is one' }),
+        inProgress: z.number().int().meta({ description: 'Refunds sent to the payment provider and not yet settled' }),
+      })
+      .meta({ description: 'The refund from request to settlement, in minor units' }),
+    deadlines: z.array(
+      z.object({ name: z.string(), label: z.string(), event: z.string(), dueAt: z.string(), rule: z.string(), length: z.string(), effect: z.string() }),
+    ),
+    onTheTable: z
+      .object({ offer: Terms, proposal: Terms, automaticOffer: Terms })
+      .meta({ description: 'What the parties may accept now, and what taking it means' }),
+    ifNobodyActs: z
+      .object({
+        steps: z.array(
+          z.object({
+            deadline: z.string(),
+            label: z.string(),
+            rule: z.string(),
+            dueAt: z.string(),
+            length: z.string(),
+            effect: z.string(),
+            armedNow: z.boolean(),
+            then: z.array(Region),
+          }),
+        ),
+        thenAwaiting: z.array(z.enum(awaitedParties)),
+        ended: z.boolean(),
+      })
+      .meta({ description: 'The armed deadlines fired in order on a copy of the dispute: each date, rule and automatic outcome' }),
     next: z
-      .array(z.object({ type: z.string(), description: z.string(), schema: z.record(z.string(), z.unknown()) }))
+      .array(z.object({ type: z.string(), label: z.string(), description: z.string(), schema: z.record(z.string(), z.unknown()) }))
       .meta({ description: 'Events the caller may send now, with payload schemas carrying this dispute’s limits' }),
     context: z
       .record(z.string(), z.unknown())
@@ -68,9 +121,16 @@ export type DisputeView = Omit<z.output<typeof DisputeViewSchema>, 'context' | '
 export function renderView(dispute: Loaded, viewer: Actor | null, now: string): DisputeView {
   const { snapshot } = dispute;
   const standing = standingOf(snapshot);
-  const deadlines = Object.entries(snapshot.context.deadlines)
-    .flatMap(([name, d]) => (d ? [{ name, event: d.event, dueAt: d.dueAt, rule: deadlineDefinitions[name as DeadlineName].rule }] : []))
+  const c = snapshot.context;
+  const deadlines = Object.entries(c.deadlines)
+    .flatMap(([name, d]) => {
+      const definition = deadlineDefinitions[name as DeadlineName];
+      return d
+        ? [{ name, label: definition.label, event: d.event, dueAt: d.dueAt, rule: definition.rule, length: definition.lengthIn(c), effect: definition.effect }]
+        : [];
+    })
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  const inProgress = c.refunds.filter((r) => r.status === 'requested').reduce((sum, r) => sum + r.amount, 0);
   return {
     id: dispute.id,
     label: stateDescription(snapshot),
@@ -88,8 +148,12 @@ export function renderView(dispute: Loaded, viewer: Actor | null, now: string): 
     ended: standing.ended,
     version: dispute.version,
     machine: { id: disputeMachine.id, version: disputeMachineVersion },
-    amounts: snapshot.context.funds,
+    regions: activeRegions(snapshot),
+    amounts: c.funds,
+    refund: { requested: c.request.total, agreed: c.resolution?.refund ?? null, inProgress },
     deadlines,
+    onTheTable: termsOnTheTable(snapshot),
+    ifNobodyActs: ifNobodyActs(snapshot),
     next: viewer ? availableEvents(snapshot, viewer, now) : [],
     context: snapshot.context,
     openedAt: dispute.openedAt,
