@@ -4,6 +4,8 @@
  * token minting, and the in-process runtime of the former runtime.bench. When those move or
  * change shape, only this file follows; the rest talks HTTP or uses what this file exports.
  */
+import { migratePostgres } from '../../db/postgres/connection.ts';
+import { openPostgresStore } from '../../db/postgres/index.ts';
 import { openSqliteStore } from '../../db/sqlite/index.ts';
 import type { CommitOutcome, OrderRegistration, StepCommit } from '../../db/store.ts';
 import type { Actor, DisputeInput } from '../../machines/index.ts';
@@ -12,8 +14,14 @@ import { startService } from '../../server/service.ts';
 import { advanceStep, eventStep, load, openStep, type Loaded } from '../../server/runtime/step.ts';
 import { notReceived, sampleOrder, testConfig } from '../support/service.ts';
 
-export { mintToken };
+export { mintToken, migratePostgres };
 export type { OrderRegistration, StepCommit };
+
+/**
+ * Where a store lives: a SQLite file, or a schema of a PostgreSQL database (then `dbPath` is
+ * still a file in the run's folder: the simulated payment provider and evidence live beside it).
+ */
+export type StoreLocation = { kind: 'sqlite'; dbPath: string } | { kind: 'postgres'; dbPath: string; url: string; schema: string };
 
 /** What seeding needs of the store: orders, batches of steps, and closing it. */
 export interface SeedStore {
@@ -23,10 +31,12 @@ export interface SeedStore {
 }
 
 /**
- * The store on a file, with `normal` durability: building the data is not what is measured, and
- * an fsync per batch would only slow it down. The service later opens the file with `full`.
+ * The store the service will open. SQLite with `normal` durability: building the data is not
+ * what is measured, and an fsync per batch would only slow it down (the service later opens the
+ * file with `full`). PostgreSQL as the service opens it: one group commit per batch is one fsync.
  */
-export const openSeedStore = (path: string): Promise<SeedStore> => openSqliteStore({ path, durability: 'normal' });
+export const openSeedStore = (at: StoreLocation): Promise<SeedStore> =>
+  at.kind === 'postgres' ? openPostgresStore({ url: at.url, schema: at.schema }) : openSqliteStore({ path: at.dbPath, durability: 'normal' });
 
 /** A dispute between two seeded steps, as the next step needs it. */
 export type Chained = Loaded;
@@ -61,8 +71,9 @@ export function seedAdvance(chained: Chained, at: string): Stepped {
  * The former runtime.bench.ts figures: `runtime.send` in-process (load, step, commit; no HTTP)
  * and the pure step alone, on one dispute of a service started inside this process.
  */
-export async function startInProcess(dbPath: string) {
-  const service = await startService({ ...testConfig(dbPath), durability: 'full' });
+export async function startInProcess(at: StoreLocation) {
+  const pg = at.kind === 'postgres' ? { databaseUrl: at.url, pgSchema: at.schema } : {};
+  const service = await startService({ ...testConfig(at.dbPath, pg), durability: 'full' });
   await service.scheduler.stop();
   const buyer: Actor = { role: 'buyer', id: 'buyer-1' };
   await service.store.registerOrder(sampleOrder(service.clock.now()), service.clock.now());

@@ -5,6 +5,11 @@
  *
  * The ratio is always "how close to the limit": value / limit when higher is better (req/s),
  * limit / value when lower is better (latency, bytes, memory). 100 % means as good as the limit.
+ *
+ * The same scenarios run on several deployments (SQLite; PostgreSQL with one or three
+ * instances). Each deployment records through `scoped(…)`: its keys and limits get its prefix, so
+ * every figure is compared with the limit measured on the same deployment, and `base` / `variant`
+ * let the report set the deployments' figures side by side.
  */
 import { median, spread } from './stats.ts';
 
@@ -15,6 +20,21 @@ export interface FigureSpec {
   better: 'higher' | 'lower';
   /** Key of the figure this one is compared to. */
   limit?: string;
+  /** The scope that measured it (`pg1`, `pg3`, `pg`; none for SQLite), with its key and label without the prefix. */
+  variant?: Scope & { key: string; label: string };
+}
+
+/** What a scenario records into: the figures themselves, or one deployment's share of them. */
+export interface FigureSink {
+  add(spec: FigureSpec, value: number): void;
+  note(key: string, text: string): void;
+  fail(key: string, text: string): void;
+}
+
+/** A deployment's prefix for keys (`pg3`) and labels (`PostgreSQL, 3 instances`); an empty id records unchanged. */
+export interface Scope {
+  id: string;
+  title: string;
 }
 
 export interface FigureRow {
@@ -57,8 +77,34 @@ export class Figures {
     console.error(`\n!!! ${key}: ${text}\n`);
   }
 
+  /** Records with the scope's prefix on every key, limit and label. */
+  scoped(scope: Scope): FigureSink {
+    if (!scope.id) return this;
+    const key = (k: string) => `${scope.id}.${k}`;
+    return {
+      add: (spec, value) =>
+        this.add(
+          {
+            ...spec,
+            key: key(spec.key),
+            label: `${scope.title}: ${spec.label}`,
+            limit: spec.limit && key(spec.limit),
+            variant: { id: scope.id, title: scope.title, key: spec.key, label: spec.label },
+          },
+          value,
+        ),
+      note: (k, text) => this.note(key(k), text),
+      fail: (k, text) => this.fail(key(k), text),
+    };
+  }
+
   get anyFailed() {
     return this.failed.size > 0;
+  }
+
+  /** The key and label a figure has on every deployment (SQLite's key). */
+  static base(spec: FigureSpec): { key: string; label: string } {
+    return spec.variant ? { key: spec.variant.key, label: spec.variant.label } : { key: spec.key, label: spec.label };
   }
 
   rows(): FigureRow[] {

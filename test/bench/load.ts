@@ -1,13 +1,16 @@
 /**
  * Load through autocannon's programmatic API: a warm-up run (its answers are counted for errors
  * but not measured), then the measured run, with every answer's instant, status and latency kept
- * so that a window (the deadline storm) or the longest silence can be read afterwards.
+ * so that a window (the deadline storm) or the longest silence can be read afterwards. Given
+ * several instances, the connections are spread over them (cannons.ts).
  */
-import autocannon, { type RequestSpec } from 'autocannon';
+import type { RequestSpec } from 'autocannon';
+import { fire } from './cannons.ts';
 import { longestGap, percentile } from './stats.ts';
 
 export interface LoadOptions {
-  url: string;
+  /** One instance, or several sharing the connections. */
+  url: string | readonly string[];
   title: string;
   connections: number;
   warmupS: number;
@@ -70,29 +73,30 @@ function withErrorSamples(requests: RequestSpec[], samples: string[]): RequestSp
 async function runOnce(options: LoadOptions, durationS: number, until: (() => boolean) | undefined, samples: string[], amount?: number) {
   const answers: Answers = { at: [], latencyMs: [], status: [] };
   const startedAt = epochNow();
-  const instance = autocannon({
-    url: options.url,
+  const cannons = fire(typeof options.url === 'string' ? [options.url] : options.url, {
     connections: options.connections,
     duration: durationS,
     timeout: options.timeoutS ?? 10,
     ...(amount ? { amount } : {}),
     requests: withErrorSamples(options.requests, samples),
   });
-  instance.on('reqError', (error: Error) => {
-    const text = `no answer: ${(error as NodeJS.ErrnoException).code ?? error.message}`;
-    if (samples.length < 5 && !samples.includes(text)) samples.push(text);
-  });
-  instance.on('response', (_client: unknown, status: number, _bytes: number, latency: number) => {
-    answers.at.push(epochNow());
-    answers.latencyMs.push(latency);
-    answers.status.push(status);
-  });
+  for (const instance of cannons.instances) {
+    instance.on('reqError', (error: Error) => {
+      const text = `no answer: ${(error as NodeJS.ErrnoException).code ?? error.message}`;
+      if (samples.length < 5 && !samples.includes(text)) samples.push(text);
+    });
+    instance.on('response', (_client: unknown, status: number, _bytes: number, latency: number) => {
+      answers.at.push(epochNow());
+      answers.latencyMs.push(latency);
+      answers.status.push(status);
+    });
+  }
   const ticker = setInterval(() => {
     options.onTick?.();
-    if (until?.()) instance.stop();
+    if (until?.()) cannons.stop();
   }, 250);
   try {
-    const result = await instance;
+    const result = await cannons.done;
     return { result, answers, startedAt };
   } finally {
     clearInterval(ticker);
@@ -131,8 +135,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * Waits until the service answers a cheap request promptly again (a load run may leave requests
  * queued behind it), so that the next measurement starts from an idle service. Returns the wait.
  */
-export async function waitIdle(url: string, maxWaitMs = 180_000): Promise<number> {
+export async function waitIdle(url: string | readonly string[], maxWaitMs = 180_000): Promise<number> {
   const started = performance.now();
+  if (typeof url !== 'string') {
+    for (const one of url) await waitIdle(one, maxWaitMs);
+    return performance.now() - started;
+  }
   while (performance.now() - started < maxWaitMs) {
     const asked = performance.now();
     try {

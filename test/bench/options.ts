@@ -8,15 +8,22 @@
  *   --stored-rounds=1    run those two in the first rounds only (they take minutes each at 1M)
  *   --warmup=3 --duration=10   seconds of warm-up and of measurement per load run
  *   --out=DIR            where to write latest.md and latest.svg
+ *   --store=sqlite,postgres   the stores to measure (default: both when PostgreSQL answers at
+ *                        --pg-url, else SQLite alone, with a loud line)
+ *   --instances=1,3      PostgreSQL deployments: one instance, and three sharing one schema
+ *   --pg-url=postgres://postgres@127.0.0.1:5432/test   each scenario gets a schema of its own there
+ *   --pg-n=100000        stored disputes (N) on PostgreSQL, where seeding through the store is slower
  *
- * Results go to test/bench/results/ only for a full run of every scenario; a quick or filtered
- * run writes them to a temporary folder, so the committed results are never overwritten by a
- * partial run.
+ * Results go to test/bench/results/ only for a full run of every scenario on every store and
+ * deployment; a quick or filtered run writes them to a temporary folder, so the committed results
+ * are never overwritten by a partial run.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StoreKind } from './place.ts';
+import { postgresTarget, sqliteTarget, type Target } from './target.ts';
 
 export const scenarioNames = ['open', 'events', 'hot', 'lifecycle', 'bytes', 'stored', 'storm'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
@@ -46,7 +53,17 @@ export interface Options {
   inProcessS: number;
   outDir: string;
   argv: string[];
+  /** The deployments measured, SQLite first. */
+  targets: Target[];
+  pgUrl: string;
+  /** Stored disputes (N) on PostgreSQL. */
+  pgStored: number;
 }
+
+export const defaultPgUrl = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The PostgreSQL URL the options name, before they are parsed (to find out whether it answers). */
+export const pgUrlOf = (argv: string[]) => flag(argv, 'pg-url') || defaultPgUrl;
 
 function flag(argv: string[], name: string): string | undefined {
   const found = argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -62,8 +79,18 @@ function numberFlag(argv: string[], name: string, fallback: number): number {
   return value;
 }
 
-export function parseOptions(argv: string[]): Options {
-  const known = ['quick', 'scenario', 'rounds', 'stored-rounds', 'n', 'warmup', 'duration', 'out'];
+function listFlag<T extends string | number>(argv: string[], name: string, allowed: readonly T[], fallback: T[]): T[] {
+  const text = flag(argv, name);
+  if (text === undefined) return fallback;
+  const values = text.split(',').map((v) => v.trim());
+  const wrong = values.filter((v) => !allowed.map(String).includes(v));
+  if (wrong.length > 0 || values.length === 0) throw new Error(`--${name} takes some of ${allowed.join(',')}, not ${JSON.stringify(text)}`);
+  return allowed.filter((a) => values.includes(String(a)));
+}
+
+/** `postgresAnswers`: whether PostgreSQL answered at the URL, which decides the default stores. */
+export function parseOptions(argv: string[], postgresAnswers: boolean): Options {
+  const known = ['quick', 'scenario', 'rounds', 'stored-rounds', 'n', 'warmup', 'duration', 'out', 'store', 'instances', 'pg-url', 'pg-n'];
   const unknown = argv.filter((a) => !known.some((k) => a === `--${k}` || a.startsWith(`--${k}=`)));
   if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(' ')}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   const quick = flag(argv, 'quick') !== undefined;
@@ -72,7 +99,11 @@ export function parseOptions(argv: string[]): Options {
   const wrong = scenarios.filter((s) => !scenarioNames.includes(s));
   if (wrong.length > 0) throw new Error(`unknown scenario(s) ${wrong.join(', ')}; known: ${scenarioNames.join(', ')}`);
   const stored = numberFlag(argv, 'n', quick ? 4_000 : 1_000_000);
-  const complete = scenarios.length === scenarioNames.length && !quick;
+  const stores = listFlag<StoreKind>(argv, 'store', ['sqlite', 'postgres'], postgresAnswers ? ['sqlite', 'postgres'] : ['sqlite']);
+  const instances = listFlag(argv, 'instances', [1, 3], [1, 3]);
+  const targets = [...(stores.includes('sqlite') ? [sqliteTarget] : []), ...(stores.includes('postgres') ? instances.map(postgresTarget) : [])];
+  // Committed results hold every figure of every deployment: anything less goes to a temporary folder.
+  const complete = scenarios.length === scenarioNames.length && !quick && stores.length === 2 && instances.length === 2;
   const out = flag(argv, 'out');
   const rounds = numberFlag(argv, 'rounds', quick ? 1 : 3);
   return {
@@ -92,5 +123,14 @@ export function parseOptions(argv: string[]): Options {
     inProcessS: quick ? 0.5 : 2,
     outDir: out || (complete ? fileURLToPath(new URL('./results', import.meta.url)) : mkdtempSync(join(tmpdir(), 'arbiter-bench-results-'))),
     argv,
+    targets,
+    pgUrl: pgUrlOf(argv),
+    pgStored: numberFlag(argv, 'pg-n', quick ? 4_000 : 100_000),
   };
+}
+
+/** The options as a store's scenarios see them: N and the storm's size are the store's own. */
+export function forStore(options: Options, store: StoreKind): Options {
+  if (store === 'sqlite') return options;
+  return { ...options, stored: options.pgStored, stormDeadlines: Math.min(options.quick ? 1_000 : 10_000, Math.floor(options.pgStored / 4)) };
 }

@@ -3,7 +3,7 @@
  * round, and the errors it met. A benchmark that measures error answers measures the wrong
  * thing, so more than a handful of them marks the figure failed, loudly.
  */
-import type { Figures } from './figures.ts';
+import type { FigureSink } from './figures.ts';
 import type { LoadResult } from './load.ts';
 
 /** More than this many non-2xx answers or connection errors in a run marks its figures failed. */
@@ -18,7 +18,7 @@ export interface LoadFigures {
   gap?: boolean;
 }
 
-export function recordLoad(figures: Figures, what: LoadFigures, result: LoadResult) {
+export function recordLoad(figures: FigureSink, what: LoadFigures, result: LoadResult) {
   const rpsKey = `${what.key}.rps`;
   figures.add({ key: rpsKey, label: `${what.label}: req/s`, unit: 'req/s', better: 'higher', limit: 'noop.rps' }, result.rps);
   for (const extra of what.alsoRpsVs ?? []) {
@@ -39,7 +39,7 @@ export function recordLoad(figures: Figures, what: LoadFigures, result: LoadResu
 }
 
 /** Counts every answer that was not 2xx and every request that got none; fails past a handful. */
-export function checkErrors(figures: Figures, key: string, result: LoadResult) {
+export function checkErrors(figures: FigureSink, key: string, result: LoadResult) {
   const bad = result.non2xx + result.errors;
   const warm = result.warmup.non2xx + result.warmup.errors;
   if (bad + warm === 0) return;

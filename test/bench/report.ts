@@ -5,8 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { sideBySide } from './compare.ts';
 import type { FigureRow, Figures } from './figures.ts';
-import type { Options } from './options.ts';
+import { forStore, type Options } from './options.ts';
 import { format } from './stats.ts';
 import { barChart } from './svg.ts';
 
@@ -35,6 +36,8 @@ export interface RunInfo {
   explanations: string[];
   /** The 1-minute load average before each scenario. */
   loadAverages: number[];
+  /** The PostgreSQL server and its settings, when it was measured. */
+  postgres?: string;
 }
 
 function machine(options: Options, info: RunInfo): string[] {
@@ -45,16 +48,19 @@ function machine(options: Options, info: RunInfo): string[] {
     `- node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${format(totalmem() / 2 ** 30)} GiB memory, ${process.platform}`,
     `- load average (1 min) before each scenario: ${info.loadAverages.length ? `${format(Math.min(...info.loadAverages))}–${format(Math.max(...info.loadAverages))}` : '–'} (the benchmark itself accounts for about 2; more means something else ran beside it)`,
     `- durability: full (WAL, synchronous=FULL), production mode, service spawned as \`node --import tsx server/main.ts\`; autocannon runs in the benchmark's process on the same machine`,
+    ...(info.postgres
+      ? [
+          `- ${info.postgres}; shared with other work on this machine; a fresh schema per scenario; N = ${format(options.pgStored)} stored disputes on PostgreSQL, ${format(forStore(options, 'postgres').stormDeadlines)} in its storm; deployments: ${options.targets.map((t) => t.title).join(', ')}`,
+        ]
+      : []),
     `- ${options.rounds} interleaved round(s)${options.storedRounds < options.rounds && (options.scenarios.includes('stored') || options.scenarios.includes('storm')) ? ` (stored and storm in ${options.storedRounds})` : ''}; per load run ${options.warmupS} s warm-up, ${options.durationS} s measured, ${options.connections} connections; N = ${format(options.stored)} stored disputes, ${format(options.stormDeadlines)} in the storm`,
   ];
 }
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function writeResults(options: Options, figures: Figures, info: RunInfo): string {
-  mkdirSync(options.outDir, { recursive: true });
-  const rows = figures.rows();
-  const table = [
+function table(rows: FigureRow[]): string[] {
+  return [
     '| figure | value (median) | min–max | limit | ratio | notes |',
     '|---|---:|---:|---|---:|---|',
     ...rows.map(
@@ -62,6 +68,14 @@ export function writeResults(options: Options, figures: Figures, info: RunInfo):
         `| ${r.failed ? '**FAILED** ' : ''}${escapeCell(r.spec.label)} | ${cell(r)} | ${range(r)} | ${escapeCell(limitCell(r))} | ${ratioCell(r)} | ${escapeCell(r.notes.join('; '))} |`,
     ),
   ];
+}
+
+/** SQLite's figures first (as they always were), then the deployments side by side, then every PostgreSQL figure. */
+export function writeResults(options: Options, figures: Figures, info: RunInfo): string {
+  mkdirSync(options.outDir, { recursive: true });
+  const rows = figures.rows();
+  const sqlite = rows.filter((r) => !r.spec.variant);
+  const postgres = rows.filter((r) => r.spec.variant);
   const markdown = [
     '# Arbiter HTTP benchmark',
     '',
@@ -69,12 +83,14 @@ export function writeResults(options: Options, figures: Figures, info: RunInfo):
     '',
     'The ratio says how close each figure comes to its limit, measured in the same round: value ÷ limit where higher is better, limit ÷ value where lower is better (100 % = as good as the limit).',
     '',
-    ...table,
+    ...table(sqlite),
     '',
+    ...sideBySide(rows, options.targets),
+    ...(postgres.length > 0 ? ['## PostgreSQL: every figure', '', ...table(postgres), ''] : []),
     ...(figures.problems.length > 0 ? ['## Problems', '', ...figures.problems.map((p) => `- ${escapeCell(p)}`), ''] : []),
     ...(info.explanations.length > 0 ? ['## How the scenarios work', '', ...info.explanations.flatMap((e) => [e, '']), ''] : []),
   ].join('\n');
   writeFileSync(join(options.outDir, 'latest.md'), markdown);
-  writeFileSync(join(options.outDir, 'latest.svg'), barChart(rows, info.startedAt));
+  writeFileSync(join(options.outDir, 'latest.svg'), barChart(rows, info.startedAt, options.targets));
   return options.outDir;
 }

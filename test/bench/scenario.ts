@@ -1,18 +1,24 @@
 /**
- * What a scenario gets for one round, and the fresh service it measures: a new temporary folder
- * and database per scenario, the service stopped and the folder removed whatever happens. What
- * the service wrote on stderr (500s it logged, scheduler failures) is counted against the figure.
+ * What a scenario gets for one round, and the fresh deployment it measures: a new place (a
+ * temporary folder with a SQLite file, or a PostgreSQL schema of its own) per scenario, the
+ * service stopped and the place removed whatever happens. What the service wrote on stderr (500s
+ * it logged, scheduler failures) is counted against the figure.
  */
-import type { Figures } from './figures.ts';
+import { startDeployment, type Deployment } from './deployment.ts';
+import type { FigureSink } from './figures.ts';
 import type { Options } from './options.ts';
-import { freshFolder, startService, type RunningService } from './service.ts';
+import { freshPlace, type Place } from './place.ts';
+import type { Target } from './target.ts';
 import type { StoredTemplate } from './template.ts';
 
 export interface RoundContext {
+  /** The options as this store sees them (its own N: see forStore). */
   options: Options;
-  figures: Figures;
+  /** The figures, scoped to the deployment measured (its keys, limits and labels). */
+  figures: FigureSink;
+  target: Target;
   round: number;
-  /** The N stored disputes, built once per run (present when `stored` or `storm` runs). */
+  /** The store's N stored disputes, built once per run (present when `stored` or `storm` runs). */
   template: StoredTemplate | undefined;
   log(line: string): void;
 }
@@ -20,29 +26,28 @@ export interface RoundContext {
 export type Scenario = (context: RoundContext) => Promise<void>;
 
 export interface ServiceRun {
-  service: RunningService;
-  dbPath: string;
-  dir: string;
+  service: Deployment;
+  place: Place;
 }
 
 /**
- * Runs `body` against a service started on a fresh database. `prepare` may fill the database
- * first (it gets the path; the service is not running yet). `key` names the figure that carries
- * the service's logged errors.
+ * Runs `body` against the target's deployment started on a fresh place. `prepare` may fill the
+ * place first (the service is not running yet). `key` names the figure that carries the
+ * service's logged errors.
  */
 export async function withService<T>(
   context: RoundContext,
   label: string,
   key: string,
   body: (run: ServiceRun) => Promise<T>,
-  prepare?: (dbPath: string) => Promise<void>,
+  prepare?: (place: Place) => Promise<void>,
 ): Promise<T> {
-  const folder = freshFolder(label);
-  let service: RunningService | undefined;
+  const place = await freshPlace(context.target.store, label, context.options.pgUrl);
+  let service: Deployment | undefined;
   try {
-    await prepare?.(folder.dbPath);
-    service = await startService(folder.dbPath);
-    const result = await body({ service, dbPath: folder.dbPath, dir: folder.dir });
+    await prepare?.(place);
+    service = await startDeployment(place, context.target.instances);
+    const result = await body({ service, place });
     const logged = service.errorLines();
     if (logged.length > 0) {
       context.figures.note(key, `the service logged ${logged.length} error line(s), first: ${logged[0]!.slice(0, 200)}`);
@@ -56,6 +61,6 @@ export async function withService<T>(
     throw error;
   } finally {
     await service?.stop();
-    folder.remove();
+    await place.remove();
   }
 }

@@ -6,10 +6,12 @@
  * service writes itself, and a change of schema or step shows up here as in production.
  *
  * A worker thread computes the steps of the next range while this thread commits the current
- * one (the store is opened with `normal` durability: see arbiter.ts).
+ * one (the store is opened with `normal` durability: see arbiter.ts). On PostgreSQL each order
+ * is a transaction of its own, a round trip per row: several are registered at once.
  */
 import { Worker } from 'node:worker_threads';
-import { openSeedStore, type SeedStore, type StepCommit } from './arbiter.ts';
+import { openSeedStore, type SeedStore, type StepCommit, type StoreLocation } from './arbiter.ts';
+import { pool } from './client.ts';
 import { ITEMS_PER_ORDER, orderOf, recipeOf, seededDisputeId, type SeedPlan } from './seed-steps.ts';
 import type { RecipeName } from './seed-mix.ts';
 
@@ -18,7 +20,8 @@ const BATCH = 500;
 const DAY = 86_400_000;
 
 export interface SeedOptions extends SeedPlan {
-  dbPath: string;
+  /** The SQLite file (created if needed) or the PostgreSQL schema (migrated if needed). */
+  at: StoreLocation;
   /** How many disputes waiting for the seller to return as targets for events. */
   targets?: number;
   progress?: (done: number, total: number, perSecond: number) => void;
@@ -56,11 +59,14 @@ function startWorker(plan: SeedPlan) {
   };
 }
 
-/** Opens `count` disputes (and registers their orders) in `dbPath`, creating the file if needed. */
+/** Orders registered at once: one on SQLite (its writer commits them in turn anyway), several on PostgreSQL. */
+const ORDER_CONCURRENCY = { sqlite: 1, postgres: 8 };
+
+/** Opens `count` disputes (and registers their orders) in the store, creating it if needed. */
 export async function seedDisputes(options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   const plan: SeedPlan = { prefix: options.prefix, count: options.count, nowMs: options.nowMs, mix: options.mix };
-  const store = await openSeedStore(options.dbPath);
+  const store = await openSeedStore(options.at);
   const worker = startWorker(plan);
   const result: SeedResult = { count: options.count, byRecipe: {}, targets: [], sampleBuyer: orderOf(plan, 0).buyerId, seconds: 0 };
   let lastReport = started;
@@ -70,9 +76,10 @@ export async function seedDisputes(options: SeedOptions): Promise<SeedResult> {
       const to = Math.min(from + RANGE, options.count);
       const computed = await next;
       if (to < options.count) next = worker.compute(to, Math.min(to + RANGE, options.count)); // computed while this range commits
-      for (let order = Math.ceil(from / ITEMS_PER_ORDER); order * ITEMS_PER_ORDER < to; order += 1) {
-        await store.registerOrder(orderOf(plan, order), new Date(options.nowMs - 40 * DAY).toISOString());
-      }
+      const orders: number[] = [];
+      for (let order = Math.ceil(from / ITEMS_PER_ORDER); order * ITEMS_PER_ORDER < to; order += 1) orders.push(order);
+      const registeredAt = new Date(options.nowMs - 40 * DAY).toISOString();
+      await pool(orders, ORDER_CONCURRENCY[options.at.kind], (order) => store.registerOrder(orderOf(plan, order), registeredAt));
       for (let b = 0; b < computed.commits.length; b += BATCH) await commitAll(store, computed.commits.slice(b, b + BATCH));
       for (let i = from; i < to; i += 1) tally(result, plan, i, options.targets ?? 0);
       const now = performance.now();

@@ -6,7 +6,8 @@
  */
 import Database from 'better-sqlite3';
 import { startInProcess } from '../arbiter.ts';
-import type { Figures } from '../figures.ts';
+import type { FigureSink } from '../figures.ts';
+import { freshPlace, type StoreKind } from '../place.ts';
 import { databaseBytes, freshFolder } from '../service.ts';
 
 /** A history-like row: a 200-byte payload, as in the former runtime.bench. */
@@ -43,7 +44,7 @@ function ratePer(seconds: number, work: (i: number) => number): number {
   return done / ((performance.now() - started) / 1000);
 }
 
-export function bareCommits(figures: Figures, seconds: number, bytesCommits: number) {
+export function bareCommits(figures: FigureSink, seconds: number, bytesCommits: number) {
   const folder = freshFolder('bare');
   try {
     const bytes = openBare(`${folder.dir}/bytes.db`);
@@ -73,10 +74,18 @@ export function bareCommits(figures: Figures, seconds: number, bytesCommits: num
   }
 }
 
-/** The former runtime.bench figures: the write path without HTTP, and the step without I/O. */
-export async function runtimeSends(figures: Figures, seconds: number) {
-  const folder = freshFolder('runtime');
-  const runtime = await startInProcess(folder.dbPath);
+/** The former runtime.bench figures: the write path without HTTP, and the step without I/O, on either store. */
+export async function runtimeSends(figures: FigureSink, seconds: number, store: StoreKind, pgUrl: string) {
+  const place = await freshPlace(store, 'runtime', pgUrl);
+  try {
+    // The pure step does no I/O: measured once, with SQLite's figures.
+    await measureSends(figures, seconds, await startInProcess(place), store === 'sqlite');
+  } finally {
+    await place.remove();
+  }
+}
+
+async function measureSends(figures: FigureSink, seconds: number, runtime: Awaited<ReturnType<typeof startInProcess>>, pure: boolean) {
   try {
     for (let i = 0; i < 200; i += 1) await runtime.send(i); // warm-up: JIT, statement caches, the page cache
     const started = performance.now();
@@ -88,12 +97,12 @@ export async function runtimeSends(figures: Figures, seconds: number) {
       sendRate,
     );
 
+    if (!pure) return;
     const step = await runtime.pureStep();
     for (let i = 0; i < 1_000; i += 1) step(i);
     const stepRate = ratePer(seconds, (i) => (step(i), 1));
     figures.add({ key: 'pure.step', label: 'pure step alone (restore, check, transition; no I/O): steps/s', unit: '/s', better: 'higher' }, stepRate);
   } finally {
     await runtime.stop();
-    folder.remove();
   }
 }

@@ -10,6 +10,7 @@ import { jsonHeaders, openBody } from '../fixtures.ts';
 import { runLoad } from '../load.ts';
 import { recordLoad } from '../record.ts';
 import { withService, type RoundContext } from '../scenario.ts';
+import { alsoVsCommit } from './writes.ts';
 
 type Party = 'buyer' | 'seller' | 'agent';
 interface Step {
@@ -122,7 +123,7 @@ export async function lifecycleScenario(context: RoundContext) {
       },
     });
     const result = await runLoad({
-      url: service.url,
+      url: service.urls,
       title: 'lifecycles',
       connections: context.options.connections,
       warmupS: context.options.warmupS,
@@ -134,11 +135,7 @@ export async function lifecycleScenario(context: RoundContext) {
         if (wanted > items.length - nextItem) await supply(wanted - (items.length - nextItem));
       },
     });
-    recordLoad(
-      context.figures,
-      { key: 'lifecycle', label: 'lifecycle mix (open … decide, reads included)', alsoRpsVs: [{ limit: 'raw.commit1', label: 'vs bare SQLite commit' }] },
-      result,
-    );
+    recordLoad(context.figures, { key: 'lifecycle', label: 'lifecycle mix (open … decide, reads included)', alsoRpsVs: alsoVsCommit(context) }, result);
     context.figures.add(
       { key: 'lifecycle.flows', label: 'lifecycle mix: disputes played to their last step per second', unit: '/s', better: 'higher' },
       completed / result.durationS,

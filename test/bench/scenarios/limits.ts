@@ -3,7 +3,9 @@
  * behind the same middleware (`GET /session` with a Bearer token authenticates and returns the
  * principal: HTTP parsing, routing, token verification, JSON, nothing else), under the same 50
  * connections and, one request at a time, for the list pages' unloaded latency; then the bare
- * SQLite commit rates and the in-process figures.
+ * SQLite commit rates and the in-process figures. On PostgreSQL the no-op runs on the same
+ * deployment as the scenarios (three instances' no-op together, the connections spread as for
+ * every other load), and the bare commits are PostgreSQL's (pg-bare.ts).
  */
 import { call, token } from '../client.ts';
 import { runLoad, sequentialLatencies } from '../load.ts';
@@ -12,13 +14,14 @@ import type { RoundContext } from '../scenario.ts';
 import { withService } from '../scenario.ts';
 import { median } from '../stats.ts';
 import { bareCommits, runtimeSends } from './in-process.ts';
+import { bareCommitsPostgres } from './pg-bare.ts';
 
 export async function limits(context: RoundContext) {
   const { options, figures } = context;
   await withService(context, 'noop', 'noop.rps', async ({ service }) => {
     const bearer = token('buyer', 'buyer-noop');
     const result = await runLoad({
-      url: service.url,
+      url: service.urls,
       title: 'no-op',
       connections: options.connections,
       warmupS: options.warmupS,
@@ -33,7 +36,12 @@ export async function limits(context: RoundContext) {
     const alone = await sequentialLatencies(options.listSamples * 10, () => call(service.url, 'GET', '/session', bearer));
     figures.add({ key: 'noop.seq', label: 'LIMIT no-op route, one request at a time: median latency', unit: 'ms', better: 'lower' }, median(alone));
   });
-  context.log('limits: no-op route measured; bare SQLite commits…');
-  bareCommits(figures, options.inProcessS, options.bytesEvents);
-  await runtimeSends(figures, options.inProcessS);
+  if (context.target.store === 'postgres') {
+    context.log('limits: no-op route measured; bare PostgreSQL commits…');
+    await bareCommitsPostgres(figures, options.pgUrl, options.inProcessS, options.bytesEvents);
+  } else {
+    context.log('limits: no-op route measured; bare SQLite commits…');
+    bareCommits(figures, options.inProcessS, options.bytesEvents);
+  }
+  await runtimeSends(figures, options.inProcessS, context.target.store, options.pgUrl);
 }

@@ -15,7 +15,8 @@ import { jsonHeaders, messageBody } from '../fixtures.ts';
 import { runLoad, sequentialLatencies, waitIdle } from '../load.ts';
 import { recordLoad } from '../record.ts';
 import { withService, type RoundContext } from '../scenario.ts';
-import { copyDatabase, residentMiB } from '../service.ts';
+import { largestResidentMiB } from '../deployment.ts';
+import { copyPlace } from '../place.ts';
 import { format, median } from '../stats.ts';
 import { topUp } from '../template.ts';
 
@@ -35,7 +36,7 @@ export async function storedScenario(context: RoundContext) {
   await withService(context, 'empty', 'empty.startup', async ({ service }) => {
     figures.add({ key: 'empty.startup', label: 'LIMIT start-up on an empty database (spawn to ready)', unit: 'ms', better: 'lower' }, service.startupMs);
     await settle();
-    figures.add({ key: 'empty.rss', label: 'LIMIT resident memory, empty database, idle', unit: 'MiB', better: 'lower' }, residentMiB(service.pid));
+    figures.add({ key: 'empty.rss', label: 'LIMIT resident memory, empty database, idle', unit: 'MiB', better: 'lower' }, largestResidentMiB(service));
   });
   await withService(
     context,
@@ -51,15 +52,15 @@ export async function storedScenario(context: RoundContext) {
       await settle();
       figures.add(
         { key: 'stored.rss', label: `resident memory with ${n} disputes, idle`, unit: 'MiB', better: 'lower', limit: 'empty.rss' },
-        residentMiB(service.pid),
+        largestResidentMiB(service),
       );
       let peak = 0;
-      const sample = () => (peak = Math.max(peak, residentMiB(service.pid)));
-      await listPages(context, service.url, sample);
+      const sample = () => (peak = Math.max(peak, largestResidentMiB(service)));
+      await listPages(context, service.urls, sample);
       const targets = template.seed.targets.map((t) => ({ id: t.id, bearer: token('buyer', t.buyerId) }));
       let k = 0;
       const result = await runLoad({
-        url: service.url,
+        url: service.urls,
         title: 'events among N',
         connections: options.connections,
         warmupS: options.warmupS,
@@ -81,15 +82,17 @@ export async function storedScenario(context: RoundContext) {
         peak,
       );
     },
-    async (dbPath) => {
-      copyDatabase(template.dbPath, dbPath);
-      await topUp(dbPath, `more${context.round}-`, options.stormDeadlines, { kind: 'backlog' });
+    async (place) => {
+      await copyPlace(template.place, place);
+      await topUp(place, `more${context.round}-`, options.stormDeadlines, { kind: 'backlog' });
     },
   );
 }
 
-async function listPages(context: RoundContext, url: string, sample: () => void) {
+/** Pages read one at a time from the first instance, and under load from all of them. */
+async function listPages(context: RoundContext, urls: readonly string[], sample: () => void) {
   const { figures, options, template } = context;
+  const url = urls[0]!;
   const support = token('support', 'support-sam');
   const pages = [
     { key: 'list.support', label: 'list page, unscoped as support (GET /disputes?limit=50)', path: '/disputes?limit=50', bearer: support },
@@ -102,14 +105,15 @@ async function listPages(context: RoundContext, url: string, sample: () => void)
     context.log(`stored: ${page.path}`);
     const alone = median(await sequentialLatencies(options.listSamples, () => call(url, 'GET', page.path, page.bearer), ALONE_BUDGET_MS));
     figures.add({ key: `${page.key}.alone`, label: `${page.label}: latency, one request at a time`, unit: 'ms', better: 'lower', limit: 'noop.seq' }, alone);
+    const blocked = await blockedWhile(url, () => call(url, 'GET', page.path, page.bearer));
     figures.add(
       { key: `${page.key}.blocked`, label: `${page.label}: slowest no-op answer while one page is read`, unit: 'ms', better: 'lower', limit: 'noop.seq' },
-      await blockedWhile(url, () => call(url, 'GET', page.path, page.bearer)),
+      blocked,
     );
     const slow = alone > SLOW_MS;
     const burst = Math.min(options.connections, Math.max(5, Math.floor(BURST_BUDGET_MS / alone)));
     const result = await runLoad({
-      url,
+      url: urls,
       title: page.key,
       connections: slow ? burst : options.connections,
       warmupS: slow ? 0 : options.warmupS,
@@ -123,10 +127,11 @@ async function listPages(context: RoundContext, url: string, sample: () => void)
     if (slow) {
       figures.note(
         `${page.key}.rps`,
-        `one page alone takes ${format(alone)} ms and blocks the service meanwhile: measured as one burst of ${burst} concurrent requests (the last answered after ${format(result.durationS)} s); 50 would queue for about ${format((alone * 50) / 1000)} s`,
+        // Whether the page holds up everything else (SQLite reads on the event loop) or only waits on the database.
+        `one page alone takes ${format(alone)} ms${blocked > alone / 2 ? ' and blocks the service meanwhile' : ''}: measured as one burst of ${burst} concurrent requests (the last answered after ${format(result.durationS)} s); 50 would queue for about ${format((alone * 50) / 1000)} s`,
       );
     }
-    await waitIdle(url);
+    await waitIdle(urls);
   }
 }
 

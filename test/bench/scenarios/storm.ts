@@ -7,15 +7,16 @@
  * a history row stamped with its commit time), the p99 of the events answered during the storm,
  * and the longest time without any answer.
  */
-import Database from 'better-sqlite3';
-import { jsonHeaders, messageBody } from '../fixtures.ts';
 import { token } from '../client.ts';
+import { startDeployment } from '../deployment.ts';
+import { jsonHeaders, messageBody } from '../fixtures.ts';
 import { runLoad } from '../load.ts';
+import { copyPlace, type Place } from '../place.ts';
 import { checkErrors } from '../record.ts';
 import { withService, type RoundContext } from '../scenario.ts';
-import { copyDatabase, startService } from '../service.ts';
 import { format, longestGap, percentile } from '../stats.ts';
 import { topUp } from '../template.ts';
+import { openStormProbe } from './storm-probe.ts';
 
 const SPREAD_MS = 1_000;
 /** How long the load goes on after the last deadline fired: the refunds it caused go out. */
@@ -42,29 +43,24 @@ export async function stormScenario(context: RoundContext) {
     context,
     'storm',
     'storm.rate',
-    async ({ service, dbPath }) => {
+    async ({ service, place }) => {
       if (service.caughtUp > 0) throw new Error(`${service.caughtUp} deadlines fired while the service started: start-up outlasted the estimate`);
       const targets = template.seed.targets.map((t) => ({ id: t.id, bearer: token('buyer', t.buyerId) }));
-      // Read beside the service (WAL lets a reader in without blocking its writes): how many are left, when each fired.
-      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-      const range = [`dsp_${prefix}`, `dsp_${prefix}\uffff`];
-      const remaining = db.prepare("select count(*) as n from deadlines where dispute_id between ? and ? and name = 'sellerResponse'");
-      // Each fired deadline resolves its dispute and queues a refund: the storm ends when those went out too.
-      const pending = db.prepare("select count(*) as n from outbox where dispute_id between ? and ? and status = 'pending'");
-      const count1 = (statement: typeof remaining) => (statement.get(...range) as { n: number }).n;
+      // Read beside the service: how many are left, when each fired.
+      const probe = await openStormProbe(place, prefix);
       let doneAt = 0;
       let k = 0;
       const warmupS = Math.max(0, Math.min(options.warmupS, (dueAt - Date.now()) / 1000 - 1));
       context.log(`storm: ${format(count)} deadlines due in ${format((dueAt - Date.now()) / 1000)} s; warm-up ${format(warmupS)} s`);
       const result = await runLoad({
-        url: service.url,
+        url: service.urls,
         title: 'storm',
         connections: options.connections,
         warmupS,
         durationS: MAX_STORM_S,
         timeoutS: TIMEOUT_S,
         until: () => {
-          if (doneAt === 0 && Date.now() > dueAt && count1(remaining) === 0 && count1(pending) === 0) doneAt = Date.now();
+          if (doneAt === 0 && Date.now() > dueAt && probe.settled()) doneAt = Date.now();
           return doneAt > 0 && Date.now() - doneAt > TAIL_MS;
         },
         requests: [
@@ -77,17 +73,9 @@ export async function stormScenario(context: RoundContext) {
           },
         ],
       });
-      const fired = (
-        db.prepare("select recorded_at as at from dispute_events where dispute_id between ? and ? and type = 'deadline.sellerResponse'").all(...range) as {
-          at: string;
-        }[]
-      ).map((r) => Date.parse(r.at));
-      const effects = (
-        db.prepare('select max(a.at) as at from delivery_attempts a join outbox o on o.id = a.outbox_id where o.dispute_id between ? and ?').get(...range) as {
-          at: string | null;
-        }
-      ).at;
-      db.close();
+      const fired = await probe.fired();
+      const effects = await probe.lastEffectAt();
+      await probe.close();
       if (fired.length < count) figures.fail('storm.rate', `only ${fired.length} of ${count} deadlines fired within ${MAX_STORM_S} s`);
       const last = fired.reduce((a, b) => Math.max(a, b), 0);
       // The events the storm could delay: answered after the first deadline fell due, sent before the last one fired.
@@ -126,20 +114,20 @@ export async function stormScenario(context: RoundContext) {
       );
       checkErrors(figures, 'storm.rate', result);
     },
-    async (dbPath) => {
-      copyDatabase(template.dbPath, dbPath);
+    async (place) => {
+      await copyPlace(template.place, place);
       // Due after the seeding below, the start-up and the warm-up, with a margin.
-      const startupMs = await probeStartup(dbPath);
+      const startupMs = await probeStartup(place, context.target.instances);
       const seedMs = (count / template.seedRate) * 1000 * 1.5 + 1_000;
       dueAt = Date.now() + seedMs + startupMs * 2 + options.warmupS * 1000 + 3_000;
-      await topUp(dbPath, prefix, count, { kind: 'storm', dueAtMs: dueAt, spreadMs: SPREAD_MS });
+      await topUp(place, prefix, count, { kind: 'storm', dueAtMs: dueAt, spreadMs: SPREAD_MS });
     },
   );
 }
 
-/** How long the service takes to start on this database (a throw-away start, before the storm is seeded). */
-async function probeStartup(dbPath: string): Promise<number> {
-  const probe = await startService(dbPath);
+/** How long the deployment takes to start on this database (a throw-away start, before the storm is seeded). */
+async function probeStartup(place: Place, instances: number): Promise<number> {
+  const probe = await startDeployment(place, instances);
   await probe.stop();
   return probe.startupMs;
 }
