@@ -49,9 +49,11 @@ export async function migratePostgres(options: PostgresOptions): Promise<void> {
   const pool = openPool({ ...options, poolSize: 1 });
   const client = await pool.connect();
   try {
-    await client.query(`create schema if not exists ${schema}`);
+    // The lock comes first: two instances creating the same schema at once collide on
+    // pg_namespace's unique index even with `if not exists`.
     await client.query('select pg_advisory_lock(hashtext($1))', [`arbiter-migrate:${schema}`]);
     try {
+      await client.query(`create schema if not exists ${schema}`);
       await migrate(drizzle({ client }), { migrationsFolder, migrationsSchema: schema, migrationsTable: '__drizzle_migrations' });
     } finally {
       await client.query('select pg_advisory_unlock(hashtext($1))', [`arbiter-migrate:${schema}`]);
