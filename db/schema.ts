@@ -252,3 +252,22 @@ export const readiness = sqliteTable('readiness', {
   id: integer('id').primaryKey(),
   checkedAt: text('checked_at').notNull(),
 });
+
+/**
+ * Inspector sessions and one-time sign-in codes, kept by the sha256 of their secret (a copy of
+ * the database signs nobody in). A code is used up (`revoked_at`) when it becomes a session; a
+ * session ends at `expires_at` or when its holder signs out.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    kind: text('kind', { enum: ['session', 'code'] }).notNull(),
+    role: text('role').notNull(),
+    sub: text('sub').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('sessions_expires').on(t.expiresAt)],
+);

@@ -109,6 +109,18 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
+/** An inspector session or a one-time sign-in code, by the sha256 (hex) of its secret. */
+export interface SessionRecord {
+  idHash: string;
+  kind: 'session' | 'code';
+  role: string;
+  sub: string;
+  createdAt: string;
+  expiresAt: string;
+  /** When it was signed out of (a session) or used up (a code); null while it holds. */
+  revokedAt: string | null;
+}
+
 export interface EvidenceRecord {
   id: string;
   disputeId: string;
@@ -278,6 +290,23 @@ export interface DisputeStore {
   findIdempotent(caller: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Forgets idempotency keys created before `before`; returns how many. */
   purgeIdempotency(before: string): Promise<number>;
+  /** Records a key outside a step (e.g. a clock move); false, and nothing written, when (caller, key) is taken. */
+  rememberIdempotency(record: IdempotencyRecord): Promise<boolean>;
+
+  // ---- sessions (the inspector's) ----
+  /** Records a session or a one-time sign-in code. */
+  createSession(record: Omit<SessionRecord, 'revokedAt'>): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  /** Ends a session (sign-out) or uses up a code; false when unknown or already ended. */
+  revokeSession(idHash: string, at: string): Promise<boolean>;
+  /**
+   * Uses up a one-time code and records the session it becomes, in one transaction: of two
+   * redeeming the same code at once, one gets the session, the other undefined. Undefined too
+   * when the code is unknown, used or expired at `at`.
+   */
+  redeemSignInCode(codeHash: string, at: string, session: { idHash: string; expiresAt: string }): Promise<SessionRecord | undefined>;
+  /** Forgets sessions and codes that expired before `before`; returns how many. */
+  purgeSessions(before: string): Promise<number>;
 
   // ---- orders, evidence, clock ----
   registerOrder(order: OrderRegistration, at: string): Promise<void>;

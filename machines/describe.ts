@@ -2,8 +2,10 @@ import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { deadlineDefinitions, deadlineForEvent, type DeadlineName } from './deadlines.ts';
 import { disputeMachine, disputeMachineVersion } from './dispute.ts';
 import { z } from 'zod';
+import { payloadJsonSchema } from './available.ts';
 import { eventCatalog, eventTypes, isEventType, type EventType } from './events.ts';
 import { OpenRequest } from './order.ts';
+import { evidenceFormats } from './policy.ts';
 import { stagesIn, type Stage } from './stages.ts';
 
 /**
@@ -50,6 +52,8 @@ export interface EventDescription {
   rule: string | null;
   description: string;
   roles: string[];
+  /** The payload's JSON Schema: field titles, money fields, labelled choices. */
+  schema: Record<string, unknown>;
 }
 
 export interface MachineDescription {
@@ -61,6 +65,8 @@ export interface MachineDescription {
   events: EventDescription[];
   /** The JSON Schema of what a buyer sends to open a dispute (with the order and item ids). */
   openRequest: Record<string, unknown>;
+  /** R-EVID-1, R-EVID-2: the evidence formats accepted; each dispute's size caps are in its policy. */
+  evidence: typeof evidenceFormats;
 }
 
 const pathOf = (node: AnyStateNode) => node.path.join('.');
@@ -140,9 +146,10 @@ export function describeMachine(): MachineDescription {
     }),
     events: eventTypes.map((type) => {
       const { label, done, rule, description, roles } = eventCatalog[type];
-      return { type, label, done, rule, description, roles: [...roles] };
+      return { type, label, done, rule, description, roles: [...roles], schema: payloadJsonSchema(type) };
     }),
     openRequest: openRequestSchema(),
+    evidence: evidenceFormats,
   };
 }
 

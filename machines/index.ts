@@ -41,7 +41,7 @@ export {
   type EventPayloadInput,
   type EventType,
 } from './events.ts';
-export { defaultPolicy, parsePolicy, PolicySchema, type Policy, type PolicyOverrides } from './policy.ts';
+export { defaultPolicy, evidenceFormats, parsePolicy, PolicySchema, type Policy, type PolicyOverrides } from './policy.ts';
 export { DisputeReason, DisputeType, Instant, MinorUnits, OpenRequest, PositiveMinorUnits, OrderItemFacts, type DisputeInput } from './order.ts';
 export { deadlineDefinitions, deadlineForEvent, deadlineNames, type DeadlineName } from './deadlines.ts';
 export { roles, type Actor, type DisputeContext, type Problem, type Role, type Split } from './context.ts';

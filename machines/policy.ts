@@ -151,3 +151,28 @@ export const defaultPolicy: Policy = Object.freeze(PolicySchema.parse({}));
 export function parsePolicy(overrides: PolicyOverrides = {}): Policy {
   return PolicySchema.parse(overrides);
 }
+
+/**
+ * R-EVID-1, R-EVID-2: the evidence formats accepted (the service judges a file by its content; a
+ * client checks the name and declared type before sending). Their size caps are `evidence` above.
+ */
+export const evidenceFormats = {
+  image: {
+    rule: 'R-EVID-1',
+    formats: [
+      { mediaType: 'image/jpeg', extensions: ['jpg', 'jpeg'] },
+      { mediaType: 'image/png', extensions: ['png'] },
+      { mediaType: 'image/gif', extensions: ['gif'] },
+      { mediaType: 'image/bmp', extensions: ['bmp'] },
+    ],
+  },
+  video: {
+    rule: 'R-EVID-2',
+    formats: [
+      { mediaType: 'video/mp4', extensions: ['mp4'] },
+      { mediaType: 'video/quicktime', extensions: ['mov'] },
+      { mediaType: 'video/webm', extensions: ['webm'] },
+      { mediaType: 'video/x-msvideo', extensions: ['avi'] },
+    ],
+  },
+} as const;

@@ -62,8 +62,11 @@ export async function startService(
   await scheduler.tick(); // catch up on what fell due while the service was down
   scheduler.start();
   const purgeIdempotencyKeys = () =>
-    store.purgeIdempotency(new Date(Date.parse(clock.now()) - config.idempotencyHours * 3_600_000).toISOString()).catch((error: unknown) => {
-      log.error('could not purge idempotency keys', { error: String(error) });
+    Promise.all([
+      store.purgeIdempotency(new Date(Date.parse(clock.now()) - config.idempotencyHours * 3_600_000).toISOString()),
+      store.purgeSessions(new Date().toISOString()), // sessions live on real time, not the demo clock
+    ]).catch((error: unknown) => {
+      log.error('could not purge idempotency keys and ended sessions', { error: String(error) });
     });
   await purgeIdempotencyKeys();
   const purgeTimer = setInterval(purgeIdempotencyKeys, 10 * 60_000);

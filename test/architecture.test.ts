@@ -23,7 +23,7 @@ const layers: [RegExp, number][] = [
   [/^server\/runtime\//, 2],
   [/^server\/auth\//, 3],
   [/^server\/(queries|effects)\//, 4],
-  [/^server\/(service|config)\.ts$/, 5],
+  [/^server\/(service|config|config-vars)\.ts$/, 5],
   [/^server\/http\//, 6],
   [/^server\/(cli\/|main\.ts$)/, 7],
 ];

@@ -13,6 +13,7 @@ import { disputeQueries } from './disputes.ts';
 import { effectQueries } from './effects.ts';
 import { listenForCommits } from './listen.ts';
 import { recordQueries } from './records.ts';
+import { sessionQueries } from './sessions.ts';
 
 export type { PostgresOptions } from './connection.ts';
 
@@ -56,6 +57,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Dispu
     commit: (steps) => committer.commit(steps),
     ...effects,
     ...records,
+    ...sessionQueries(pool),
     onRemoteCommit: (callback) => listener.subscribe(callback),
     async close() {
       await committer.drained();

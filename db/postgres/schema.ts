@@ -204,3 +204,18 @@ export const readiness = pgTable('readiness', {
   id: integer('id').primaryKey(),
   checkedAt: text('checked_at').notNull(),
 });
+
+/** Inspector sessions and one-time sign-in codes, by the sha256 of their secret (as SQLite's). */
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    kind: text('kind').notNull(),
+    role: text('role').notNull(),
+    sub: text('sub').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('sessions_expires').on(t.expiresAt)],
+);

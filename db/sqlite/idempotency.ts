@@ -14,8 +14,12 @@ export function idempotencyWrites(c: Sqlite) {
     'insert into idempotency_keys (caller, key, request_hash, status_code, dispute_id, version, created_at) values (@caller, @key, @requestHash, @statusCode, @disputeId, @version, @createdAt)',
   );
   const purge = c.prepare('delete from idempotency_keys where created_at <= ?');
+  const insertOnce = c.prepare(
+    'insert into idempotency_keys (caller, key, request_hash, status_code, dispute_id, version, created_at) values (@caller, @key, @requestHash, @statusCode, @disputeId, @version, @createdAt) on conflict do nothing',
+  );
   return {
     remember: (record: IdempotencyRecord) => insert.run(record),
+    rememberOnce: (record: IdempotencyRecord) => insertOnce.run(record).changes > 0,
     purge: (before: string) => purge.run(before).changes,
   };
 }

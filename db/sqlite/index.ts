@@ -12,6 +12,7 @@ import { idempotencyReads } from './idempotency.ts';
 import { orderReads } from './orders.ts';
 import { outboxReads, toRow, type RawOutbox } from './outbox.ts';
 import { serviceStateReads } from './service-state.ts';
+import { sessionReads } from './sessions.ts';
 import { toWire } from './steps.ts';
 import { startWriter } from './writer.ts';
 import type { WriteOp, WriteResult } from './writer-ops.ts';
@@ -30,6 +31,7 @@ export async function openSqliteStore(options: OpenOptions): Promise<DisputeStor
   const orders = orderReads(db);
   const idempotency = idempotencyReads(db);
   const state = serviceStateReads(db);
+  const sessions = sessionReads(db);
 
   async function write<T>(op: WriteOp): Promise<T> {
     const result: WriteResult = await writer.submit(op);
@@ -74,6 +76,13 @@ export async function openSqliteStore(options: OpenOptions): Promise<DisputeStor
 
     findIdempotent: async (caller, key) => idempotency.findIdempotent(caller, key),
     purgeIdempotency: (before) => write<number>({ kind: 'purgeIdempotency', before }),
+    rememberIdempotency: (record) => write<boolean>({ kind: 'rememberIdempotency', record }),
+
+    createSession: (record) => write({ kind: 'session', op: { kind: 'create', record } }),
+    getSession: async (idHash) => sessions.getSession(idHash),
+    revokeSession: (idHash, at) => write<boolean>({ kind: 'session', op: { kind: 'revoke', idHash, at } }),
+    redeemSignInCode: (codeHash, at, session) => write({ kind: 'session', op: { kind: 'redeem', codeHash, at, session } }),
+    purgeSessions: (before) => write<number>({ kind: 'session', op: { kind: 'purge', before } }),
 
     registerOrder: (order, at) => write({ kind: 'registerOrder', order, at }),
     getOrderItemFacts: async (orderId, itemId) => orders.getOrderItemFacts(orderId, itemId),

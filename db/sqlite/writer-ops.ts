@@ -3,7 +3,7 @@
  * one connection in one thread holds the write lock and fsyncs: requests that arrive together
  * share one transaction, each in its own savepoint.
  */
-import type { DeliveryAttempt, DerivedColumns, OrderRegistration, OutboxStatus } from '../store.ts';
+import type { DeliveryAttempt, DerivedColumns, IdempotencyRecord, OrderRegistration, OutboxStatus } from '../store.ts';
 import type { Sqlite } from './connection.ts';
 import { deadlineWrites } from './deadlines.ts';
 import { derivedWrites } from './disputes.ts';
@@ -11,6 +11,7 @@ import { idempotencyWrites } from './idempotency.ts';
 import { orderWrites } from './orders.ts';
 import { outboxWrites } from './outbox.ts';
 import { serviceStateWrites } from './service-state.ts';
+import { sessionWrites, type SessionOp } from './sessions.ts';
 import { stepWrites, type WireStep } from './steps.ts';
 
 export type WriteOp =
@@ -21,6 +22,8 @@ export type WriteOp =
   | { kind: 'claimOutbox'; now: string; limit: number; channelPrefix: string; leaseUntil: string }
   | { kind: 'discardDeadlines'; disputeId: string; names: string[] }
   | { kind: 'purgeIdempotency'; before: string }
+  | { kind: 'rememberIdempotency'; record: IdempotencyRecord }
+  | { kind: 'session'; op: SessionOp }
   | { kind: 'setClockOffset'; offsetMs: number }
   | { kind: 'writeDerived'; rows: { id: string; version: number; columns: DerivedColumns }[] }
   | { kind: 'probeWrite' };
@@ -36,6 +39,7 @@ export function writerOps(c: Sqlite) {
   const idempotency = idempotencyWrites(c);
   const derived = derivedWrites(c);
   const state = serviceStateWrites(c);
+  const sessions = sessionWrites(c);
 
   function apply(op: WriteOp): unknown {
     switch (op.kind) {
@@ -53,6 +57,10 @@ export function writerOps(c: Sqlite) {
         return deadlines.disarm(op.disputeId, op.names);
       case 'purgeIdempotency':
         return idempotency.purge(op.before);
+      case 'rememberIdempotency':
+        return idempotency.rememberOnce(op.record);
+      case 'session':
+        return sessions.apply(op.op);
       case 'setClockOffset':
         return state.setClockOffset(op.offsetMs);
       case 'writeDerived':

@@ -1,12 +1,19 @@
 /**
- * Bearer tokens: standard JWTs signed with HMAC-SHA256 (HS256), so a marketplace can mint them
- * with any JWT library and the shared secret. Several secrets are accepted at once, chosen by
- * the token's `kid` header, so a secret rotates without downtime: add the new key, move issuers
- * to it, then drop the old one.
+ * Bearer tokens: standard JWTs verified with jose. Two kinds of keys, each pinned to its
+ * algorithm so a token cannot pick a weaker one:
  *
- * Claims: `sub` (the party's id), `role`, `exp` (seconds since epoch); optional `iat`.
+ * - HS256 secrets shared with the marketplace (ARBITER_TOKEN_KEYS, `kid:secret,…`), chosen by
+ *   the token's `kid`, so a secret rotates without downtime: add the new key, move issuers to it,
+ *   then drop the old one. `mintToken` signs with the first (demo, tests, `npm run token`).
+ * - RS256 / ES256 public keys of an identity provider, fetched from its JWKS URL
+ *   (ARBITER_JWKS_URL) and chosen by `kid`; an RSA key verifies RS256 only, a P-256 key ES256.
+ *
+ * Claims: `sub` (the party's id), `role`, `exp`; optional `iat` and `nbf`. A token not yet
+ * valid (`nbf`, or `iat` in the future) is refused, and so is one that lives longer than the
+ * configured maximum (`exp` - `iat`, or `exp` - now without `iat`).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 
 export const httpRoles = ['buyer', 'seller', 'agent', 'support', 'system', 'admin'] as const;
@@ -25,10 +32,10 @@ const Claims = z.object({
   role: z.enum(httpRoles),
   exp: z.number().int(),
   iat: z.number().int().optional(),
+  nbf: z.number().int().optional(),
 });
 
 const b64 = (data: string | Buffer) => Buffer.from(data).toString('base64url');
-const sign = (input: string, secret: string) => createHmac('sha256', secret).update(input).digest();
 
 export function mintToken(keys: KeyRing, principal: Principal, ttlSeconds: number, nowMs: number = Date.now()): string {
   const key = keys[0];
@@ -36,36 +43,79 @@ export function mintToken(keys: KeyRing, principal: Principal, ttlSeconds: numbe
   const iat = Math.floor(nowMs / 1000);
   const header = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: key.kid }));
   const payload = b64(JSON.stringify({ sub: principal.sub, role: principal.role, iat, exp: iat + ttlSeconds }));
-  return `${header}.${payload}.${b64(sign(`${header}.${payload}`, key.secret))}`;
+  return `${header}.${payload}.${b64(createHmac('sha256', key.secret).update(`${header}.${payload}`).digest())}`;
 }
 
-export type TokenCheck = { ok: true; principal: Principal; expiresAt: number } | { ok: false; reason: string };
+/** `unavailable`: the keys could not be fetched, so the token could not be checked at all. */
+export type TokenCheck = { ok: true; principal: Principal; expiresAt: number } | { ok: false; reason: string; unavailable?: boolean };
 
-/** Verifies signature (by `kid`), algorithm and expiry; never throws. */
-export function verifyToken(keys: KeyRing, token: string, nowMs: number = Date.now()): TokenCheck {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'the token is not a JWT (header.payload.signature)' };
-  const [header, payload, signature] = parts as [string, string, string];
-  let head: { alg?: unknown; kid?: unknown };
-  try {
-    head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'the token header is not valid JSON' };
-  }
-  if (head.alg !== 'HS256') return { ok: false, reason: 'only HS256 tokens are accepted' };
-  const key = keys.find((k) => k.kid === head.kid);
-  if (!key) return { ok: false, reason: `unknown or retired signing key ${JSON.stringify(head.kid)}` };
-  const expected = sign(`${header}.${payload}`, key.secret);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'the token signature does not match' };
-  let claims: z.infer<typeof Claims>;
-  try {
-    claims = Claims.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-  } catch {
-    return { ok: false, reason: 'the token claims need sub, role (one of buyer, seller, agent, support, system, admin) and exp' };
-  }
-  if (claims.exp * 1000 <= nowMs) return { ok: false, reason: `the token expired at ${new Date(claims.exp * 1000).toISOString()}` };
-  return { ok: true, principal: { role: claims.role, sub: claims.sub }, expiresAt: claims.exp * 1000 };
+export interface VerifierOptions {
+  keys: KeyRing;
+  jwksUrl?: string | undefined;
+  maxLifetimeSeconds: number;
+  /** Clocks of issuers and this service differ a little; this much is forgiven on exp, nbf, iat. */
+  clockToleranceSeconds?: number;
+}
+
+export type TokenVerifier = (token: string, nowMs?: number) => Promise<TokenCheck>;
+
+const remoteAlgorithms = ['RS256', 'ES256'];
+
+/** Verifies signature (by `kid`, algorithm pinned per key), validity times and lifetime; never throws. */
+export function createTokenVerifier({ keys, jwksUrl, maxLifetimeSeconds, clockToleranceSeconds = 30 }: VerifierOptions): TokenVerifier {
+  const secrets = new Map(keys.map((k) => [k.kid, new TextEncoder().encode(k.secret)]));
+  const remote: JWTVerifyGetKey | undefined = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }) : undefined;
+
+  return async function verifyToken(token, nowMs = Date.now()) {
+    let header: { alg?: unknown; kid?: unknown };
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      return { ok: false, reason: 'the token is not a JWT (header.payload.signature, its header a JSON object)' };
+    }
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const secret = kid === undefined ? undefined : secrets.get(kid);
+    let key: Uint8Array | JWTVerifyGetKey;
+    let algorithms: string[];
+    if (secret) {
+      [key, algorithms] = [secret, ['HS256']];
+    } else if (remote && typeof header.alg === 'string' && remoteAlgorithms.includes(header.alg)) {
+      [key, algorithms] = [remote, remoteAlgorithms];
+    } else if (header.alg === 'HS256') {
+      return { ok: false, reason: `unknown or retired signing key ${JSON.stringify(header.kid ?? null)}` };
+    } else {
+      return { ok: false, reason: `tokens are HS256 with a known kid${remote ? ', or RS256 / ES256 signed by a key of ARBITER_JWKS_URL' : ''}` };
+    }
+    let payload: unknown;
+    try {
+      const verified = await jwtVerify(token, key as Uint8Array, { algorithms, currentDate: new Date(nowMs), clockTolerance: clockToleranceSeconds });
+      payload = verified.payload;
+    } catch (error) {
+      return refusal(error, key === remote);
+    }
+    const claims = Claims.safeParse(payload);
+    if (!claims.success) return { ok: false, reason: 'the token claims need sub, role (one of buyer, seller, agent, support, system, admin) and exp' };
+    const { sub, role, exp, iat } = claims.data;
+    const now = Math.floor(nowMs / 1000);
+    if (iat !== undefined && iat > now + clockToleranceSeconds) return { ok: false, reason: `the token was issued in the future (iat ${iat})` };
+    const lifetime = exp - (iat ?? now);
+    if (lifetime > maxLifetimeSeconds)
+      return { ok: false, reason: `the token lives ${lifetime} s, longer than the ${maxLifetimeSeconds} s this service accepts` };
+    return { ok: true, principal: { role, sub }, expiresAt: exp * 1000 };
+  };
+}
+
+/** A jose error, as the reason a caller can act on. */
+function refusal(error: unknown, remoteKey: boolean): TokenCheck {
+  if (error instanceof errors.JWTExpired) return { ok: false, reason: `the token expired (${error.claim} claim)` };
+  if (error instanceof errors.JWTClaimValidationFailed) return { ok: false, reason: `the token is not valid now (${error.claim} claim: ${error.reason})` };
+  if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'the token signature does not match' };
+  if (error instanceof errors.JOSEAlgNotAllowed) return { ok: false, reason: 'the token is signed with an algorithm its key does not allow' };
+  if (error instanceof errors.JWKSNoMatchingKey) return { ok: false, reason: 'no key of ARBITER_JWKS_URL matches the token (kid and algorithm)' };
+  // Fetching the key set failed (timeout, refused, not a key set): nothing was checked.
+  if (remoteKey && (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)))
+    return { ok: false, reason: 'the token keys at ARBITER_JWKS_URL could not be fetched', unavailable: true };
+  return { ok: false, reason: 'the token cannot be read' };
 }
 
 /** Parses `kid1:secret1,kid2:secret2` (the first signs). Secrets need at least 32 characters. */

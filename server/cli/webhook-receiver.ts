@@ -7,7 +7,29 @@ import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { verifySignature } from '../effects/webhooks.ts';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '9000' }, secret: { type: 'string', default: 'whsec-demo-0123456789' } } });
+const usage = `usage: npm run webhook-receiver [-- --port 9000 --secret whsec-demo-0123456789]
+
+Listens on http://127.0.0.1:<port>/hooks, verifies each delivery's Arbiter-Signature with the
+secret, drops repeats by Arbiter-Delivery and prints one line per step.`;
+
+let parsed: { values: { port: string; secret: string; help?: boolean | undefined } };
+try {
+  parsed = parseArgs({
+    options: { port: { type: 'string', default: '9000' }, secret: { type: 'string', default: 'whsec-demo-0123456789' }, help: { type: 'boolean', short: 'h' } },
+  });
+} catch (error) {
+  console.error(`webhook-receiver: ${(error as Error).message}\n\n${usage}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
+  console.error(`webhook-receiver: --port takes an integer from 0 to 65535 (got ${JSON.stringify(values.port)})\n\n${usage}`);
+  process.exit(2);
+}
 const seen = new Set<string>();
 
 createServer((req, res) => {

@@ -6,9 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import type { AppDeps, AppEnv } from './deps.ts';
+import { createAuth } from './authenticate.ts';
+import type { AppDeps, AppEnv, FullDeps } from './deps.ts';
 import { onError } from './errors.ts';
 import { HttpProblem, problemResponse } from './problems.ts';
+import { rateLimit } from './rate-limit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { disputeRoutes } from './routes/disputes.ts';
@@ -23,7 +25,8 @@ import { sessionRoutes } from './routes/sessions.ts';
 
 export type { AppDeps } from './deps.ts';
 
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  const deps: FullDeps = { ...appDeps, ...createAuth(appDeps) };
   const log = deps.service.log;
   deps.service.runtime.subscribe(({ history, origin }) => {
     if (origin !== 'local') return; // counted by the instance that fired them
@@ -42,6 +45,7 @@ export function createApp(deps: AppDeps) {
       await next();
     })
     .onError(onError)
+    .use(rateLimit(deps.service.config.edge))
     .notFound((c) => problemResponse(c, new HttpProblem('not-found', `no route ${c.req.method} ${c.req.path}`)))
     .route('/', serviceRoutes(deps))
     .route('/', sessionRoutes(deps))

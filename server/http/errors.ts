@@ -30,7 +30,7 @@ export function problemFor(error: RuntimeError, eventType?: string): HttpProblem
     case 'busy':
       return new HttpProblem('busy', error.message);
     case 'unavailable':
-      return new HttpProblem('unavailable', error.message);
+      return new HttpProblem('unavailable', error.message, { retryAfter: 5 });
     case 'unsupported_version':
       return new HttpProblem('unsupported-machine-version', error.message);
     case 'rejected': {
@@ -47,7 +47,7 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof HttpProblem) return problemResponse(c, error);
   if (error instanceof BadCursor)
     return problemResponse(c, new HttpProblem('invalid-request', error.message, { errors: [{ field: 'cursor', message: error.message }] }));
-  if (error instanceof StoreUnavailable) return problemResponse(c, new HttpProblem('unavailable', error.message));
+  if (error instanceof StoreUnavailable) return problemResponse(c, new HttpProblem('unavailable', error.message, { retryAfter: 5 }));
   if (error instanceof HTTPException && error.status === 413)
     return problemResponse(c, new HttpProblem('payload-too-large', error.message || 'the body is larger than this route accepts'));
   if (error instanceof HTTPException && error.status === 400)

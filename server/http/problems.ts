@@ -58,6 +58,26 @@ export const problemTypes = {
     title: 'Stale If-Match',
     help: 'The dispute changed since the version you sent; fetch it again (currentVersion) and decide anew.',
   },
+  'rate-limited': {
+    status: 429,
+    title: 'Too many requests',
+    help: 'This token or address sent more writes (or sign-ins) than the service allows per minute; wait for Retry-After seconds.',
+  },
+  'too-many-streams': {
+    status: 429,
+    title: 'Too many event streams',
+    help: 'You hold as many open event streams as one party may; close one (or reuse it) before opening another.',
+  },
+  overloaded: {
+    status: 503,
+    title: 'The service is at capacity',
+    help: 'The service holds as many event streams (or connections) as it allows; retry after Retry-After seconds.',
+  },
+  'keys-unavailable': {
+    status: 503,
+    title: 'Token keys unavailable',
+    help: 'The identity provider’s key set (ARBITER_JWKS_URL) could not be fetched, so the token could not be checked; retry shortly.',
+  },
   busy: { status: 503, title: 'Too much contention, retry', help: 'The dispute kept changing while the request was retried; retry shortly.' },
   unavailable: {
     status: 503,
@@ -107,5 +127,7 @@ export function problemResponse(c: Context, problem: HttpProblem): Response {
     instance: c.req.path,
     ...problem.extras,
   };
-  return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, { 'Content-Type': 'application/problem+json' });
+  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json' };
+  if (typeof problem.extras.retryAfter === 'number') headers['Retry-After'] = String(problem.extras.retryAfter);
+  return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, headers);
 }

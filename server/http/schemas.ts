@@ -55,7 +55,12 @@ export const EventBody = z
   .meta({ id: 'DisputeEvent' });
 
 export const MessageBody = z.strictObject({ body: z.string().trim().min(1).max(4000) }).meta({ id: 'Message' });
-export const SessionBody = z.strictObject({ token: z.string().min(1).max(4000) }).meta({ id: 'SessionRequest' });
+export const SessionBody = z
+  .union([
+    z.strictObject({ code: z.string().min(1).max(200).meta({ description: 'The one-time code of a sign-in link (/inspect#code=…)' }) }),
+    z.strictObject({ token: z.string().min(1).max(8192).meta({ description: 'A bearer token (API clients)' }) }),
+  ])
+  .meta({ id: 'SessionRequest' });
 export const ClockAdvanceBody = z
   .strictObject({ by: z.string().min(2).max(20).meta({ description: 'A duration such as 90s, 15m, 6h, 15d or 1d12h', example: '6d' }) })
   .meta({ id: 'ClockAdvance' });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePolicy, type PolicyOverrides } from '../../machines/index.ts';
 import type { DisputeStore, OrderRegistration } from '../../db/store.ts';
-import type { Config } from '../../server/config.ts';
+import { defaultAuth, defaultEdge, type Config } from '../../server/config.ts';
 import type { Logger } from '../../server/log.ts';
 import { startService, type Service } from '../../server/service.ts';
 
@@ -36,6 +36,8 @@ export function testConfig(dbPath: string, overrides: Partial<Config> & { policy
     logFormat: 'text',
     databaseUrl: undefined,
     pgSchema: 'public',
+    edge: defaultEdge,
+    auth: defaultAuth,
     ...rest,
   };
 }

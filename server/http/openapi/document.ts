@@ -69,7 +69,9 @@ export function buildOpenApiDocument() {
           ? { [route.ok.content]: { schema: { type: 'string' } } }
           : undefined;
     responses[String(route.ok.status)] = { description: route.ok.description, ...(okContent ? { content: okContent } : {}) };
-    for (const status of route.errors) {
+    // Every write may meet the rate limits (429) and a database that cannot take writes (503).
+    const errors = route.method === 'get' ? route.errors : [...new Set([...route.errors, 429, 503])];
+    for (const status of errors) {
       const types = Object.entries(problemTypes)
         .filter(([, t]) => t.status === status)
         .map(([name]) => `/problems/${name}`);
@@ -107,7 +109,7 @@ export function buildOpenApiDocument() {
       title: 'Arbiter',
       version: packageVersion,
       description:
-        'Buyer-protection disputes as durable, inspectable statecharts. Authenticate with `Authorization: Bearer <token>` (HS256 JWT with `sub`, `role`, `exp`, signed with a configured key, chosen by `kid`). Every error is `application/problem+json`; its `type` resolves to an explanation.',
+        'Buyer-protection disputes as durable, inspectable statecharts. Authenticate with `Authorization: Bearer <token>`: a JWT with `sub`, `role`, `exp`, signed HS256 with a configured key or RS256 / ES256 with a key of the identity provider’s JWKS, chosen by `kid`. Every error is `application/problem+json`; its `type` resolves to an explanation. Writes are rate-limited per token and per address (429 with Retry-After).',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],

@@ -74,9 +74,9 @@ export const coreRouteDocs: RouteDoc[] = [
     tag: 'Sessions',
     auth: false,
     body: 'SessionRequest',
-    summary: 'Exchange a token for a cookie session (browsers)',
+    summary: 'Exchange a sign-in code or a token for a cookie session (browsers)',
     description:
-      'Sets an HttpOnly, SameSite=Strict session cookie and a readable arbiter_csrf cookie; writes made with the cookie must send its value in X-CSRF-Token.',
+      'Takes `{"code"}`, the one-time code of a sign-in link (usable once), or `{"token"}`, a bearer token. Sets an HttpOnly, SameSite=Strict cookie holding a server-side session id (never the token) and a readable arbiter_csrf cookie; writes made with the cookie must send its value in X-CSRF-Token. Rate-limited per address.',
     ok: { status: 201, description: 'Signed in', json: { type: 'object' } },
     errors: [400, 401, 415, 422],
   },
@@ -95,8 +95,8 @@ export const coreRouteDocs: RouteDoc[] = [
     tag: 'Sessions',
     auth: true,
     headers: ['X-CSRF-Token'],
-    summary: 'Sign out',
-    ok: { status: 204, description: 'Cookies cleared' },
+    summary: 'Sign out: the session is revoked for good',
+    ok: { status: 204, description: 'Session revoked, cookies cleared' },
     errors: [401, 403],
   },
   {

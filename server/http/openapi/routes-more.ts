@@ -123,8 +123,10 @@ export const moreRouteDocs: RouteDoc[] = [
     tag: 'Disputes',
     auth: true,
     summary: 'Server-Sent Events: the dispute after every change (works over the cookie session)',
+    description:
+      'A few streams per party and a bounded number in all (429 / 503 with Retry-After beyond). A `ping` comes every heartbeat; the stream ends once the session is signed out, the token expires or the dispute is no longer yours to see.',
     ok: { status: 200, description: 'text/event-stream of `dispute` events ({ dispute, history }) and `ping`s', content: 'text/event-stream' },
-    errors: [401, 404],
+    errors: [401, 404, 429, 503],
   },
   {
     method: 'get',
@@ -215,7 +217,8 @@ export const moreRouteDocs: RouteDoc[] = [
     tag: 'Admin',
     auth: true,
     body: 'ClockAdvance',
-    summary: 'Move the demo clock forward and fire what falls due (admin, demo mode)',
+    headers: ['Idempotency-Key'],
+    summary: 'Move the demo clock forward and fire what falls due (admin, demo mode; at most ARBITER_CLOCK_MAX_ADVANCE at once)',
     ok: { status: 200, description: 'The new time and the deadlines fired', json: { type: 'object' } },
     errors: [401, 403, 404, 422],
   },

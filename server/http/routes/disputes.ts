@@ -1,15 +1,15 @@
 /** Disputes: open one, list the ones you may see, read one and its history. */
 import { Hono } from 'hono';
 import { authenticate, requireRole } from '../authenticate.ts';
-import type { AppDeps, AppEnv } from '../deps.ts';
+import type { AppEnv, FullDeps } from '../deps.ts';
 import { problemFor } from '../errors.ts';
 import { idempotencyKeyOf, jsonBody, limitBody, paramsOf, queryOf } from '../inputs.ts';
 import { ListQuery, OpenDisputeBody } from '../schemas.ts';
 import { DisputeParams, visibleDispute } from '../visible.ts';
 
-export function disputeRoutes(deps: AppDeps) {
+export function disputeRoutes(deps: FullDeps) {
   const { service } = deps;
-  const auth = authenticate(deps.keys);
+  const auth = authenticate(deps);
   const small = limitBody(deps.maxBodyBytes ?? 16 * 1024);
 
   return new Hono<AppEnv>()

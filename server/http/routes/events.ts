@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { authenticate, requireRole } from '../authenticate.ts';
-import type { AppDeps, AppEnv } from '../deps.ts';
+import type { AppEnv, FullDeps } from '../deps.ts';
 import { problemFor } from '../errors.ts';
 import { idempotencyKeyOf, jsonBody, limitBody } from '../inputs.ts';
 import { HttpProblem } from '../problems.ts';
@@ -13,9 +13,9 @@ import { mayReadDispute } from '../visible.ts';
 /** Events arrive as `{ type, ...payload }`; the runtime checks each type's payload. */
 const AnyEvent = z.looseObject({ type: z.unknown() });
 
-export function eventRoutes(deps: AppDeps) {
+export function eventRoutes(deps: FullDeps) {
   const { service } = deps;
-  const auth = authenticate(deps.keys);
+  const auth = authenticate(deps);
   const small = limitBody(deps.maxBodyBytes ?? 16 * 1024);
   const mayRead = mayReadDispute(deps);
 

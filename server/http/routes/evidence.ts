@@ -10,7 +10,7 @@ import { eventCatalog } from '../../../machines/index.ts';
 import { acceptedEvidence, displayName, sha256Of, sniffMediaType, storageKeyOf } from '../../effects/evidence-storage.ts';
 import { actorOf } from '../../queries/disputes.ts';
 import { authenticate } from '../authenticate.ts';
-import type { AppDeps, AppEnv } from '../deps.ts';
+import type { AppEnv, FullDeps } from '../deps.ts';
 import { problemFor } from '../errors.ts';
 import { idempotencyKeyOf, limitBody, paramsOf, PathId } from '../inputs.ts';
 import { HttpProblem } from '../problems.ts';
@@ -20,9 +20,9 @@ import { mayReadDispute, visibleDispute } from '../visible.ts';
 const EvidenceParams = z.object({ id: PathId, evidenceId: PathId });
 const mayViewHidden = (role: string) => ['agent', 'support', 'admin'].includes(role);
 
-export function evidenceRoutes(deps: AppDeps) {
+export function evidenceRoutes(deps: FullDeps) {
   const { service } = deps;
-  const auth = authenticate(deps.keys);
+  const auth = authenticate(deps);
 
   async function upload(c: Context<AppEnv>) {
     const id = c.req.param('id')!;

@@ -2,19 +2,27 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { authenticate, requireRole } from '../authenticate.ts';
-import type { AppDeps, AppEnv } from '../deps.ts';
+import type { AppEnv, FullDeps } from '../deps.ts';
 import { jsonBody, limitBody, paramsOf, PathId } from '../inputs.ts';
 import { HttpProblem } from '../problems.ts';
 import { OrderBody } from '../schemas.ts';
 
-export function orderRoutes(deps: AppDeps) {
+export function orderRoutes(deps: FullDeps) {
   const { store, clock } = deps.service;
-  const auth = authenticate(deps.keys);
+  const auth = authenticate(deps);
   return new Hono<AppEnv>()
     .put('/orders/:orderId', auth, paramsOf(z.object({ orderId: PathId })), limitBody(256 * 1024, 'an order'), jsonBody(OrderBody), async (c) => {
       requireRole(c, ['system', 'admin'], 'registering orders');
       const body = c.req.valid('json');
       const { orderId } = c.req.valid('param');
+      const max = deps.service.config.edge.maxAmount;
+      // Every amount of a dispute is bounded by its item's price and shipping: bounding these keeps all sums safe integers.
+      const over = body.items.flatMap((item, i) =>
+        (['price', 'shippingCost'] as const)
+          .filter((field) => item[field] > max)
+          .map((field) => ({ field: `items.${i}.${field}`, message: `at most ${max} minor units (ARBITER_MAX_AMOUNT)` })),
+      );
+      if (over.length > 0) throw new HttpProblem('invalid-request', `amounts above ${max} minor units are refused`, { errors: over });
       await store.registerOrder({ orderId, ...body }, clock.now());
       return c.json({ orderId, ...body }, 200);
     })

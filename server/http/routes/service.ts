@@ -1,25 +1,36 @@
 /** The service itself: liveness and readiness, the OpenAPI document and its reference page, problem types, metrics. */
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { authenticate, requireRole } from '../authenticate.ts';
-import type { AppDeps, AppEnv } from '../deps.ts';
+import type { AppEnv, FullDeps } from '../deps.ts';
 import { docsPage, scalarScript } from '../docs.ts';
 import { buildOpenApiDocument } from '../openapi/document.ts';
 import { HttpProblem, problemTypes, type ProblemType } from '../problems.ts';
 
 const isLoopback = (address: string | undefined) => address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 
-export function serviceRoutes(deps: AppDeps) {
+export function serviceRoutes(deps: FullDeps) {
   const { service, metrics, mode } = deps;
-  const { store, clock } = service;
-  const auth = authenticate(deps.keys);
+  const { store, clock, config } = service;
+  const auth = authenticate(deps);
   const openapi = buildOpenApiDocument();
 
   return new Hono<AppEnv>()
     .get('/healthz', (c) => c.json({ status: 'ok', mode, now: clock.now() }))
     .get('/readyz', async (c) => {
-      // Ready means able to write: a probe row is written and committed like any step.
+      // Ready means able to write: a probe row is written and committed like any step, and the
+      // database's disk has room (a probe that rewrites one row can succeed on a full disk).
       await store.probeWrite();
+      if (store.kind === 'sqlite') {
+        const disk = await statfs(dirname(config.dbPath));
+        const free = disk.bavail * disk.bsize;
+        if (free < config.edge.readyMinFreeBytes)
+          throw new HttpProblem('unavailable', `the database's disk has ${Math.floor(free / 1024)} KiB free, less than ARBITER_READY_MIN_FREE_MB`, {
+            retryAfter: 5,
+          });
+      }
       return c.json({ status: 'ready', store: store.kind, now: clock.now() });
     })
     .get('/openapi.json', (c) => c.json(openapi))
