@@ -10,6 +10,7 @@ import type { Target } from './target.ts';
 
 export interface Group {
   key: string;
+  /** The figure's label on each deployment, without the deployment's name, each once ("bare SQLite …" and "bare PostgreSQL …"). */
   label: string;
   /** One entry per target, in the targets' order; undefined where that deployment did not measure it. */
   cells: (FigureRow | undefined)[];
@@ -23,6 +24,7 @@ export function groupByFigure(rows: FigureRow[], targets: readonly Target[]): Gr
     if (column < 0) continue;
     const base = Figures.base(row.spec);
     const group = groups.get(base.key) ?? { key: base.key, label: base.label, cells: targets.map(() => undefined) };
+    if (!group.label.split(' / ').includes(base.label)) group.label += ` / ${base.label}`;
     group.cells[column] = row;
     groups.set(base.key, group);
   }

@@ -13,6 +13,8 @@
  *   --instances=1,3      PostgreSQL deployments: one instance, and three sharing one schema
  *   --pg-url=postgres://postgres@127.0.0.1:5432/test   each scenario gets a schema of its own there
  *   --pg-n=100000        stored disputes (N) on PostgreSQL, where seeding through the store is slower
+ *   --pg-storm=2000      deadlines in PostgreSQL's storm (its scheduler fires tens per second under
+ *                        load, not thousands: 10,000 would take minutes per deployment)
  *
  * Results go to test/bench/results/ only for a full run of every scenario on every store and
  * deployment; a quick or filtered run writes them to a temporary folder, so the committed results
@@ -58,6 +60,8 @@ export interface Options {
   pgUrl: string;
   /** Stored disputes (N) on PostgreSQL. */
   pgStored: number;
+  /** Deadlines falling due in PostgreSQL's storm. */
+  pgStormDeadlines: number;
 }
 
 export const defaultPgUrl = 'postgres://postgres@127.0.0.1:5432/test';
@@ -90,7 +94,7 @@ function listFlag<T extends string | number>(argv: string[], name: string, allow
 
 /** `postgresAnswers`: whether PostgreSQL answered at the URL, which decides the default stores. */
 export function parseOptions(argv: string[], postgresAnswers: boolean): Options {
-  const known = ['quick', 'scenario', 'rounds', 'stored-rounds', 'n', 'warmup', 'duration', 'out', 'store', 'instances', 'pg-url', 'pg-n'];
+  const known = ['quick', 'scenario', 'rounds', 'stored-rounds', 'n', 'warmup', 'duration', 'out', 'store', 'instances', 'pg-url', 'pg-n', 'pg-storm'];
   const unknown = argv.filter((a) => !known.some((k) => a === `--${k}` || a.startsWith(`--${k}=`)));
   if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(' ')}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   const quick = flag(argv, 'quick') !== undefined;
@@ -103,6 +107,7 @@ export function parseOptions(argv: string[], postgresAnswers: boolean): Options 
   const instances = listFlag(argv, 'instances', [1, 3], [1, 3]);
   const targets = [...(stores.includes('sqlite') ? [sqliteTarget] : []), ...(stores.includes('postgres') ? instances.map(postgresTarget) : [])];
   // Committed results hold every figure of every deployment: anything less goes to a temporary folder.
+  const pgStored = numberFlag(argv, 'pg-n', quick ? 4_000 : 100_000);
   const complete = scenarios.length === scenarioNames.length && !quick && stores.length === 2 && instances.length === 2;
   const out = flag(argv, 'out');
   const rounds = numberFlag(argv, 'rounds', quick ? 1 : 3);
@@ -125,12 +130,13 @@ export function parseOptions(argv: string[], postgresAnswers: boolean): Options 
     argv,
     targets,
     pgUrl: pgUrlOf(argv),
-    pgStored: numberFlag(argv, 'pg-n', quick ? 4_000 : 100_000),
+    pgStored,
+    pgStormDeadlines: Math.min(numberFlag(argv, 'pg-storm', quick ? 1_000 : 2_000), Math.floor(pgStored / 4)),
   };
 }
 
 /** The options as a store's scenarios see them: N and the storm's size are the store's own. */
 export function forStore(options: Options, store: StoreKind): Options {
   if (store === 'sqlite') return options;
-  return { ...options, stored: options.pgStored, stormDeadlines: Math.min(options.quick ? 1_000 : 10_000, Math.floor(options.pgStored / 4)) };
+  return { ...options, stored: options.pgStored, stormDeadlines: options.pgStormDeadlines };
 }

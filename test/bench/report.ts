@@ -47,13 +47,13 @@ function machine(options: Options, info: RunInfo): string[] {
     `- command: \`npm run bench${options.argv.length ? ` -- ${options.argv.join(' ')}` : ''}\``,
     `- node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${format(totalmem() / 2 ** 30)} GiB memory, ${process.platform}`,
     `- load average (1 min) before each scenario: ${info.loadAverages.length ? `${format(Math.min(...info.loadAverages))}–${format(Math.max(...info.loadAverages))}` : '–'} (the benchmark itself accounts for about 2; more means something else ran beside it)`,
-    `- durability: full (WAL, synchronous=FULL), production mode, service spawned as \`node --import tsx server/main.ts\`; autocannon runs in the benchmark's process on the same machine`,
+    `- SQLite durability: full (WAL, synchronous=FULL); production mode, service spawned as \`node --import tsx server/main.ts\`; autocannon runs in the benchmark's process on the same machine`,
     ...(info.postgres
       ? [
           `- ${info.postgres}; shared with other work on this machine; a fresh schema per scenario; N = ${format(options.pgStored)} stored disputes on PostgreSQL, ${format(forStore(options, 'postgres').stormDeadlines)} in its storm; deployments: ${options.targets.map((t) => t.title).join(', ')}`,
         ]
       : []),
-    `- ${options.rounds} interleaved round(s)${options.storedRounds < options.rounds && (options.scenarios.includes('stored') || options.scenarios.includes('storm')) ? ` (stored and storm in ${options.storedRounds})` : ''}; per load run ${options.warmupS} s warm-up, ${options.durationS} s measured, ${options.connections} connections; N = ${format(options.stored)} stored disputes, ${format(options.stormDeadlines)} in the storm`,
+    `- ${options.rounds} interleaved round(s)${options.storedRounds < options.rounds && (options.scenarios.includes('stored') || options.scenarios.includes('storm')) ? ` (stored and storm in ${options.storedRounds})` : ''}; per load run ${options.warmupS} s warm-up, ${options.durationS} s measured, ${options.connections} connections${options.targets.some((t) => t.store === 'sqlite') ? `; N = ${format(options.stored)} stored disputes on SQLite, ${format(options.stormDeadlines)} in its storm` : ''}`,
   ];
 }
 

@@ -16,7 +16,7 @@ import { runLoad, sequentialLatencies, waitIdle } from '../load.ts';
 import { recordLoad } from '../record.ts';
 import { withService, type RoundContext } from '../scenario.ts';
 import { largestResidentMiB } from '../deployment.ts';
-import { copyPlace } from '../place.ts';
+import { copyPlace, migratePlace } from '../place.ts';
 import { format, median } from '../stats.ts';
 import { topUp } from '../template.ts';
 
@@ -33,11 +33,17 @@ export const storedExplanation =
 export async function storedScenario(context: RoundContext) {
   const { figures, options, template } = context;
   if (!template) throw new Error('the stored disputes were not built');
-  await withService(context, 'empty', 'empty.startup', async ({ service }) => {
-    figures.add({ key: 'empty.startup', label: 'LIMIT start-up on an empty database (spawn to ready)', unit: 'ms', better: 'lower' }, service.startupMs);
-    await settle();
-    figures.add({ key: 'empty.rss', label: 'LIMIT resident memory, empty database, idle', unit: 'MiB', better: 'lower' }, largestResidentMiB(service));
-  });
+  await withService(
+    context,
+    'empty',
+    'empty.startup',
+    async ({ service }) => {
+      figures.add({ key: 'empty.startup', label: 'LIMIT start-up on an empty database (spawn to ready)', unit: 'ms', better: 'lower' }, service.startupMs);
+      await settle();
+      figures.add({ key: 'empty.rss', label: 'LIMIT resident memory, empty database, idle', unit: 'MiB', better: 'lower' }, largestResidentMiB(service));
+    },
+    migratePlace,
+  );
   await withService(
     context,
     'stored',

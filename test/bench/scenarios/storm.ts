@@ -118,7 +118,8 @@ export async function stormScenario(context: RoundContext) {
       await copyPlace(template.place, place);
       // Due after the seeding below, the start-up and the warm-up, with a margin.
       const startupMs = await probeStartup(place, context.target.instances);
-      const seedMs = (count / template.seedRate) * 1000 * 1.5 + 1_000;
+      // Twice the template's rate, and more: a small top-up runs slower than the long seeding did (opening the store, the worker's first range).
+      const seedMs = (count / template.seedRate) * 1000 * 2 + 3_000;
       dueAt = Date.now() + seedMs + startupMs * 2 + options.warmupS * 1000 + 3_000;
       await topUp(place, prefix, count, { kind: 'storm', dueAtMs: dueAt, spreadMs: SPREAD_MS });
     },
