@@ -51,6 +51,22 @@ export class InputCache {
   }
 }
 
+/**
+ * A stored snapshot that is not JSON (a damaged row): carried as this marker instead of failing
+ * the whole read, so a list reports that one dispute and skips it (see server/queries).
+ */
+export class UnreadableSnapshot {
+  constructor(readonly reason: string) {}
+}
+
+function parseSnapshot(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return new UnreadableSnapshot(`its stored snapshot is not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
 export function disputeRecord(row: DisputeRow, input: DisputeInput): DisputeRecord {
   return {
     id: row.id,
@@ -71,7 +87,7 @@ export function disputeRecord(row: DisputeRow, input: DisputeInput): DisputeReco
     decisionDueAt: row.decision_due_at,
     returnTracking: row.return_tracking,
     ended: Boolean(row.ended),
-    snapshot: JSON.parse(row.snapshot),
+    snapshot: parseSnapshot(row.snapshot),
     input,
     version: row.version,
     openedAt: row.opened_at,

@@ -272,3 +272,18 @@ describe('versions and replay', () => {
     expect((await verifyStore(service.store)).divergences).toEqual([{ disputeId: a.id, problem: expect.stringContaining('replaying') }]);
   });
 });
+
+describe('reads', () => {
+  it('a dispute whose stored row is damaged is reported and skipped; the rest of the list is answered', async () => {
+    const good = await openDispute('item-1');
+    const damaged = await openDispute('item-2');
+    await service.stop();
+    const db = new Database(tmp.dbPath);
+    db.prepare('update disputes set snapshot = ? where id = ?').run('{"value": "negotiating', damaged.id);
+    db.close();
+    service = await startTestService(tmp.dbPath);
+    const page = await service.queries.list({ role: 'support', sub: 'support-1' }, { limit: 10 });
+    expect(page.items.map((d) => d.id)).toEqual([good.id]);
+    expect(page.skipped).toEqual([{ id: damaged.id, problem: expect.stringMatching(/^unreadable: its stored snapshot is not JSON/) }]);
+  });
+});

@@ -27,6 +27,7 @@ import {
   type Rejection,
 } from '../../machines/index.ts';
 import type { DeadlineRow, DisputeRecord, HistoryRow, OutboxEntry, StepCommit } from '../../db/store.ts';
+import { UnreadableSnapshot } from '../../db/rows.ts';
 
 /** Actions of the machine that are effects for the outbox (the rest only update context). */
 export const effectKinds: ReadonlySet<string> = new Set(['requestRefund', 'releaseFunds']);
@@ -50,6 +51,7 @@ export interface Loaded {
 
 /** Restores a stored dispute (migrating or refusing another machine version). */
 export function load(record: DisputeRecord): Loaded {
+  if (record.snapshot instanceof UnreadableSnapshot) throw new Error(record.snapshot.reason);
   const snapshot = restoreSnapshot(record.id, expandSnapshot(record.snapshot, record.input), record.machineVersion);
   const { id, orderId, itemId, buyerId, sellerId, openedAt, input, version, updatedAt } = record;
   return { id, orderId, itemId, buyerId, sellerId, openedAt, input, snapshot, version, updatedAt };
