@@ -79,6 +79,16 @@ describe('tokens', () => {
     for (const token of forged) expect(await status(token), token).toBe(401);
   });
 
+  it('a token verified once and remembered is refused once it expires, or at an instant before its nbf', async () => {
+    const verify = createTokenVerifier({ keys: testKeys, maxLifetimeSeconds: 3600 });
+    const t0 = Date.now();
+    const token = await hs(claims({ nbf: now(), exp: now() + 60 }));
+    expect(await verify(token, t0)).toMatchObject({ ok: true, principal: { role: 'buyer', sub: 'buyer-ana' } });
+    expect(await verify(token, t0 + 1000)).toMatchObject({ ok: true });
+    expect(await verify(token, t0 + 100_000)).toMatchObject({ ok: false, reason: expect.stringMatching(/expired/) });
+    expect(await verify(token, t0 - 120_000)).toMatchObject({ ok: false, reason: expect.stringMatching(/nbf/) });
+  });
+
   it('a token not yet valid, issued in the future, or living too long is 401, with the reason', async () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [claims({ nbf: now() + 3600 }), /nbf/],

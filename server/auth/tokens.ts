@@ -66,7 +66,22 @@ export function createTokenVerifier({ keys, jwksUrl, maxLifetimeSeconds, clockTo
   const secrets = new Map(keys.map((k) => [k.kid, new TextEncoder().encode(k.secret)]));
   const remote: JWTVerifyGetKey | undefined = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }) : undefined;
 
+  // Tokens verified lately: a client sends the same token with every request, and checking a
+  // signature costs more than the rest of a cheap request. A hit is re-checked against its
+  // times; an entry lives 5 minutes at most (a key retired at the identity provider stops
+  // working within that), and the map is bounded.
+  const verified = new Map<string, { principal: Principal; expiresAt: number; notBefore: number; until: number }>();
+  const remember = (token: string, principal: Principal, expiresAt: number, notBefore: number, nowMs: number) => {
+    if (verified.size >= 10_000) verified.delete(verified.keys().next().value!);
+    verified.set(token, { principal, expiresAt, notBefore, until: nowMs + 300_000 });
+  };
+
   return async function verifyToken(token, nowMs = Date.now()) {
+    const hit = verified.get(token);
+    const toleranceMs = clockToleranceSeconds * 1000;
+    if (hit && nowMs < hit.until && nowMs < hit.expiresAt + toleranceMs && nowMs >= hit.notBefore - toleranceMs) {
+      return { ok: true, principal: hit.principal, expiresAt: hit.expiresAt };
+    }
     let header: { alg?: unknown; kid?: unknown };
     try {
       header = decodeProtectedHeader(token);
@@ -88,8 +103,7 @@ export function createTokenVerifier({ keys, jwksUrl, maxLifetimeSeconds, clockTo
     }
     let payload: unknown;
     try {
-      const verified = await jwtVerify(token, key as Uint8Array, { algorithms, currentDate: new Date(nowMs), clockTolerance: clockToleranceSeconds });
-      payload = verified.payload;
+      ({ payload } = await jwtVerify(token, key as Uint8Array, { algorithms, currentDate: new Date(nowMs), clockTolerance: clockToleranceSeconds }));
     } catch (error) {
       return refusal(error, key === remote);
     }
@@ -101,6 +115,8 @@ export function createTokenVerifier({ keys, jwksUrl, maxLifetimeSeconds, clockTo
     const lifetime = exp - (iat ?? now);
     if (lifetime > maxLifetimeSeconds)
       return { ok: false, reason: `the token lives ${lifetime} s, longer than the ${maxLifetimeSeconds} s this service accepts` };
+    const nbf = (payload as { nbf?: unknown }).nbf;
+    remember(token, Object.freeze({ role, sub }), exp * 1000, typeof nbf === 'number' ? nbf * 1000 : -Infinity, nowMs);
     return { ok: true, principal: { role, sub }, expiresAt: exp * 1000 };
   };
 }
