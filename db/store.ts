@@ -246,7 +246,8 @@ export interface DisputeStore {
   hasDisputes(): Promise<boolean>;
   listDisputes(filter: DisputeFilter): Promise<DisputePage>;
   agentQueue(filter: QueueFilter): Promise<{ items: DisputeRecord[]; next: QueueCursor | null }>;
-  getHistory(disputeId: string): Promise<HistoryRow[]>;
+  /** The dispute's history in order; with `afterSeq`, only the rows after that one. */
+  getHistory(disputeId: string, afterSeq?: number): Promise<HistoryRow[]>;
   /** Records written before the derived columns existed, a page at a time. */
   underived(limit: number): Promise<DisputeRecord[]>;
   /** Writes derived columns of records re-derived from their snapshots (no version change). */

@@ -118,11 +118,11 @@ export function disputeQueries(pool: pg.Pool, { scanBudget = 2_000 } = {}) {
       };
     },
 
-    async getHistory(disputeId: string): Promise<HistoryRow[]> {
+    async getHistory(disputeId: string, afterSeq = 0): Promise<HistoryRow[]> {
       const { rows } = await pool.query<Omit<HistoryRow, 'payload'> & { payload: string }>(
         `select seq, type, actor_role as "actorRole", actor_id as "actorId", payload, from_state as "fromState", to_state as "toState", at,
-           recorded_at as "recordedAt", idempotency_key as "idempotencyKey" from dispute_events where dispute_id = $1 order by seq`,
-        [disputeId],
+           recorded_at as "recordedAt", idempotency_key as "idempotencyKey" from dispute_events where dispute_id = $1 and seq > $2 order by seq`,
+        [disputeId, afterSeq],
       );
       return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as Record<string, unknown> }));
     },

@@ -33,7 +33,7 @@ export function disputeReads(c: Sqlite, { inputCacheSize = 10_000, scanBudget = 
   const byTracking = c.prepare('select * from disputes where return_tracking = ? limit 1');
   const ids = c.prepare('select id, opened_at as openedAt from disputes where (opened_at, id) > (?, ?) order by opened_at, id limit ?');
   const any = c.prepare('select 1 from disputes limit 1').pluck();
-  const history = c.prepare('select * from dispute_events where dispute_id = ? order by seq');
+  const history = c.prepare('select * from dispute_events where dispute_id = ? and seq > ? order by seq');
   const underived = c.prepare("select * from disputes where stage = '' limit ?");
   const queueDue = c.prepare(
     'select * from disputes where awaits_agent = 1 and decision_due_at is not null and (decision_due_at, opened_at, id) > (?, ?, ?) order by decision_due_at, opened_at, id limit ?',
@@ -147,8 +147,8 @@ export function disputeReads(c: Sqlite, { inputCacheSize = 10_000, scanBudget = 
         next: rows.length === limit && last ? { decisionDueAt: last.decision_due_at, openedAt: last.opened_at, id: last.id } : null,
       };
     },
-    getHistory(disputeId: string): HistoryRow[] {
-      return (history.all(disputeId) as Record<string, unknown>[]).map((r) => ({
+    getHistory(disputeId: string, afterSeq = 0): HistoryRow[] {
+      return (history.all(disputeId, afterSeq) as Record<string, unknown>[]).map((r) => ({
         seq: r.seq as number,
         type: r.type as string,
         actorRole: r.actor_role as string,

@@ -49,7 +49,7 @@ export async function openSqliteStore(options: OpenOptions): Promise<DisputeStor
     hasDisputes: async () => disputes.hasDisputes(),
     listDisputes: async (filter) => disputes.listDisputes(filter),
     agentQueue: async (filter) => disputes.agentQueue(filter),
-    getHistory: async (disputeId) => disputes.getHistory(disputeId),
+    getHistory: async (disputeId, afterSeq) => disputes.getHistory(disputeId, afterSeq),
     underived: async (limit) => disputes.underived(limit),
     writeDerived: (rows) => write({ kind: 'writeDerived', rows }),
 

@@ -86,6 +86,8 @@ export function createRuntime({
 }: RuntimeOptions) {
   const listeners = new Set<(committed: Committed) => void>();
   const cache = new DisputeCache(cacheSize);
+  /** Remote announcements being read, by dispute (see `heard`). */
+  const hearing = new Map<string, { next?: { from: number; to: number } | undefined; done: Promise<void> }>();
 
   function notify(commit: StepCommit, dispute: Loaded) {
     tell({
@@ -338,12 +340,41 @@ export function createRuntime({
      * Another instance committed steps `from` → `to` of a dispute: forget what this one
      * remembered of it, and tell listeners (live views) as if it had been committed here.
      */
+    /**
+     * Another instance committed versions `from`..`to` of a dispute: forget it and tell the
+     * listeners. Announcements of one dispute are coalesced: while its read is in flight, later
+     * ones only widen the range read next, so a hot dispute costs each instance a bounded number
+     * of reads, not one per commit elsewhere; only the new history rows are read.
+     */
     async heard(disputeId: string, from: number, to: number) {
       cache.forget(disputeId);
-      const dispute = await loadCommitted(disputeId);
-      if (!dispute) return;
-      const history = (await store.getHistory(disputeId)).filter((row) => row.seq > from && row.seq <= to);
-      tell({ disputeId, history, dispute, origin: 'remote', armsDeadlines: false, hasEffects: false });
+      const running = hearing.get(disputeId);
+      if (running) {
+        running.next = { from: Math.min(running.next?.from ?? from, from), to: Math.max(running.next?.to ?? to, to) };
+        return running.done;
+      }
+      const entry: { next?: { from: number; to: number } | undefined; done: Promise<void> } = { done: Promise.resolve() };
+      hearing.set(disputeId, entry);
+      entry.done = (async () => {
+        try {
+          let range: { from: number; to: number } | undefined = { from, to };
+          let told = -1; // the last history row told: a later read starts after it
+          while (range) {
+            entry.next = undefined;
+            const dispute = await loadCommitted(disputeId);
+            if (!dispute) return;
+            const history = (await store.getHistory(disputeId, Math.max(range.from, told))).filter((row) => row.seq <= dispute.version);
+            if (history.length > 0) {
+              told = history.at(-1)!.seq;
+              tell({ disputeId, history, dispute, origin: 'remote', armsDeadlines: false, hasEffects: false });
+            }
+            range = entry.next;
+          }
+        } finally {
+          hearing.delete(disputeId);
+        }
+      })();
+      return entry.done;
     },
   };
 }
