@@ -87,6 +87,9 @@ describe('bodies', () => {
       expect(result.sentBytes).toBeLessThan(64e6); // the server stopped reading long before the end
     }
     const after = svc.memory();
+    console.log(
+      `oversize bodies: 5 × 300 MB streamed, each 413 after ${Math.max(...results.map((r) => r.sentBytes / 1e6)).toFixed(1)} MB at most; peak resident ${Math.round(before.peakMiB)} → ${Math.round(after.peakMiB)} MiB`,
+    );
     expect(after.peakMiB - before.peakMiB, JSON.stringify({ before, after })).toBeLessThan(64);
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
   });
@@ -192,6 +195,19 @@ describe('event streams', () => {
       [...codes].every((c) => [200, 429, 503, 'refused'].includes(c as number)),
     );
     expect(svc.memory().rssMiB - before.rssMiB).toBeLessThan(150);
+    // While the admitted streams are held, a reader is answered as usual.
+    const reader = { authorization: `Bearer ${svc.token('buyer', 'buyer-ana')}` };
+    const latencies: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const started = performance.now();
+      const res = await fetch(`${svc.url}/disputes/${id}`, { headers: reader }).catch(() => undefined);
+      await res?.arrayBuffer();
+      if (res?.status === 200) latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `stream flood: 2,000 requested, ${admitted.length} admitted; resident ${Math.round(before.rssMiB)} → ${Math.round(svc.memory().rssMiB)} MiB; a reader meanwhile: ${latencies.length}/20 answered, p50 ${latencies[latencies.length >> 1]?.toFixed(1) ?? '–'} ms`,
+    );
     for (const s of outcomes) s?.close();
     // Once the flood lets go, a reader gets in again.
     const headers = { authorization: `Bearer ${svc.token('buyer', 'buyer-ana')}` };
