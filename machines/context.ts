@@ -1,6 +1,7 @@
 import type { OpenRequest, OrderItemFacts } from './order.ts';
 import type { Policy } from './policy.ts';
 import type { DeadlineName } from './deadline-names.ts';
+import type { RefusalRuleId } from './rule-ids.ts';
 
 /** Who may send events to a dispute. The API adds read-only and admin roles on top. */
 export const roles = ['buyer', 'seller', 'agent', 'system'] as const;
@@ -15,7 +16,7 @@ export interface Actor {
 /** A rule that refuses something, as a value a client can show (not an exception). */
 export interface Problem {
   /** The docs/POLICY.md rule id, or `EVENT` for a malformed event. */
-  rule: string;
+  rule: RefusalRuleId;
   /** The payload field at fault, when there is one. */
   field?: string;
   message: string;

@@ -1,6 +1,7 @@
 import type { DisputeContext } from './context.ts';
 import { deadlineNames, type DeadlineName } from './deadline-names.ts';
 import { defaultPolicy } from './policy.ts';
+import type { PolicyRuleId } from './rule-ids.ts';
 import { addBusinessDays, addDays } from './time.ts';
 
 /**
@@ -16,7 +17,7 @@ export interface DeadlineDefinition {
   event: `deadline.${string}`;
   /** What a person calls it, e.g. "Seller’s response window". */
   label: string;
-  rule: string;
+  rule: PolicyRuleId;
   priority: number;
   /** What the duration counts from. `stateEntry` is the instant the waiting state was entered. */
   anchor: 'openedAt' | 'stateEntry' | 'decision' | 'protectionEnd';

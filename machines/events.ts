@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DisputeContext, Problem, Role } from './context.ts';
 import { deadlineDefinitions, type DeadlineName } from './deadlines.ts';
 import { Choice, DecisionPayload, none, partialAmount, Text } from './payloads.ts';
+import type { PolicyRuleId } from './rule-ids.ts';
 import { counterOfferProblems, decisionProblems, pendingRefundProblems, proposalProblems } from './rules.ts';
 
 /**
@@ -19,7 +20,7 @@ interface EventDefinition<P extends z.ZodType = z.ZodType> {
   /** What the history says happened, after the sender's name, e.g. "offered a partial refund". */
   done: string;
   /** The docs/POLICY.md rule it belongs to, where one does; a refusal names it. */
-  rule: string | null;
+  rule: PolicyRuleId | null;
   /** One line: what it does and under which rule. */
   description: string;
   payload: P;

@@ -11,11 +11,13 @@ export const Instant = z.iso
 /** Money is integer minor units of the order's currency (R-GEN-5): never floats. */
 const wholeMinorUnits = z.number().int('an integer number of minor units (cents), not a decimal').max(Number.MAX_SAFE_INTEGER);
 
-export const MinorUnits = wholeMinorUnits.min(0).meta({ description: 'Amount in minor units of the order currency (e.g. cents)', example: 1999 });
+export const MinorUnits = wholeMinorUnits
+  .min(0)
+  .meta({ description: 'Amount in minor units of the order currency (e.g. cents)', example: 1999, 'x-money': 'minor-units' });
 
 export const PositiveMinorUnits = wholeMinorUnits
   .min(1, 'must be more than zero')
-  .meta({ description: 'Amount in minor units of the order currency (e.g. cents), more than zero', example: 1999 });
+  .meta({ description: 'Amount in minor units of the order currency (e.g. cents), more than zero', example: 1999, 'x-money': 'minor-units' });
 
 const Id = z.string().trim().min(1).max(200);
 

@@ -7,6 +7,7 @@
 import type { DeadlineName } from './deadline-names.ts';
 import { deadlineDefinitions, deadlineNames } from './deadlines.ts';
 import type { DisputeEvent } from './events.ts';
+import type { PolicyRuleId } from './rule-ids.ts';
 import { activeRegions, type ActiveRegion, type DisputeSnapshot } from './snapshot.ts';
 import { awaitedBy, type AwaitedParty } from './stages.ts';
 import { toMillis } from './time.ts';
@@ -15,7 +16,7 @@ import { transitionDispute } from './transition.ts';
 export interface ForecastStep {
   deadline: DeadlineName;
   label: string;
-  rule: string;
+  rule: PolicyRuleId;
   dueAt: string;
   /** How long it runs under this dispute's policy, e.g. "5 days". */
   length: string;

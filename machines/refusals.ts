@@ -7,13 +7,14 @@
 import type { DisputeContext, Problem } from './context.ts';
 import { deadlineDefinitions, deadlineForEvent } from './deadlines.ts';
 import { eventCatalog, type DisputeEvent, type EventType } from './events.ts';
+import type { RefusalRuleId } from './rule-ids.ts';
 import { appellantHasStake } from './rules.ts';
 import { activeRegions, leafPaths, type DisputeSnapshot } from './snapshot.ts';
 import { addDays, isBefore } from './time.ts';
 
 type Explain = (c: DisputeContext, at: string, inState: (prefix: string) => boolean, event: DisputeEvent) => Problem | null;
 
-const problem = (rule: string, message: string, times: { earliest?: string; latest?: string } = {}): Problem => ({ rule, message, ...times });
+const problem = (rule: RefusalRuleId, message: string, times: { earliest?: string; latest?: string } = {}): Problem => ({ rule, message, ...times });
 
 /** Negotiation events after negotiation: when and how it ended. */
 const negotiationOver: Explain = (c, _at, inState) => {

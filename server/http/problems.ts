@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { RefusalRuleId } from '../../machines/index.ts';
 
 export const problemTypes = {
   unauthorized: {
@@ -98,7 +99,7 @@ export type ProblemType = keyof typeof problemTypes;
 export interface FieldError {
   field?: string | undefined;
   message: string;
-  rule?: string | undefined;
+  rule?: RefusalRuleId | undefined;
   earliest?: string | undefined;
   latest?: string | undefined;
 }

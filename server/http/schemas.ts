@@ -3,7 +3,7 @@
  * document. Objects are strict: an unknown field is an error, never silently dropped.
  */
 import { z } from 'zod';
-import { eventCatalog, eventTypes, OpenRequest, OrderItemFacts, stages } from '../../machines/index.ts';
+import { eventCatalog, eventTypes, OpenRequest, OrderItemFacts, refusalRuleIds, stages } from '../../machines/index.ts';
 import '../queries/view.ts'; // registers the Dispute schema for the OpenAPI document
 
 const Id = z.string().trim().min(1).max(200);
@@ -85,7 +85,7 @@ export const Problem = z
   .object({
     type: z.string().meta({ description: 'Stable URI of the problem type; GET it for an explanation' }),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().int().min(400).max(599),
     detail: z.string(),
     instance: z.string(),
     errors: z
@@ -93,14 +93,14 @@ export const Problem = z
         z.object({
           field: z.string().optional(),
           message: z.string(),
-          rule: z.string().optional(),
+          rule: z.enum(refusalRuleIds).optional().meta({ description: 'The docs/POLICY.md rule that refuses it, or EVENT for a malformed event' }),
           earliest: z.string().optional().meta({ description: 'When the refused action becomes possible' }),
           latest: z.string().optional().meta({ description: 'When the refused action stopped being possible' }),
         }),
       )
       .optional(),
-    acceptedEvents: z.array(z.string()).optional(),
-    currentVersion: z.number().int().optional(),
+    acceptedEvents: z.array(z.enum(eventTypes)).optional(),
+    currentVersion: z.number().int().min(1).optional(),
     existingDisputeId: z.string().nullable().optional(),
     errorId: z.string().optional(),
   })
@@ -108,7 +108,7 @@ export const Problem = z
 
 export const HistoryEntry = z
   .object({
-    seq: z.number().int(),
+    seq: z.number().int().min(1),
     type: z.string(),
     actorRole: z.string(),
     actorId: z.string(),

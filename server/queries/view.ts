@@ -17,12 +17,14 @@ import {
   stateDescription,
   termsOnTheTable,
   toMillis,
+  policyRuleIds,
   type Actor,
   type DeadlineName,
 } from '../../machines/index.ts';
 import type { Loaded } from '../runtime/step.ts';
 
-const Funds = z.object({ currency: z.string(), paid: z.number().int(), held: z.number().int(), refunded: z.number().int(), released: z.number().int() });
+const amount = z.number().int().min(0);
+const Funds = z.object({ currency: z.string(), paid: amount, held: amount, refunded: amount, released: amount });
 
 const Region = z.object({
   path: z.string(),
@@ -37,7 +39,7 @@ const Terms = z
     by: z.string(),
     at: z.string().nullable(),
     note: z.string().nullable(),
-    refund: z.number().int().meta({ description: 'What taking it refunds in all, minor units' }),
+    refund: amount.meta({ description: 'What taking it refunds in all, minor units' }),
     returnRequired: z.boolean(),
     returnShippingPaidBy: z.enum(['buyer', 'seller']),
   })
@@ -63,19 +65,27 @@ export const DisputeViewSchema = z
     decisionDueAt: z.string().nullable().meta({ description: 'When the awaited agent decision is due' }),
     value: z.unknown().meta({ description: 'The XState state value' }),
     ended: z.boolean(),
-    version: z.number().int().meta({ description: 'Send it back in If-Match' }),
-    machine: z.object({ id: z.string(), version: z.number().int() }),
+    version: z.number().int().min(1).meta({ description: 'Send it back in If-Match' }),
+    machine: z.object({ id: z.string(), version: z.number().int().min(1) }),
     regions: z.array(Region).meta({ description: 'Where it stands in words, one entry per active state; a parallel state as its regions' }),
     amounts: Funds.meta({ description: 'paid = held + refunded + released, in minor units' }),
     refund: z
       .object({
-        requested: z.number().int().meta({ description: 'What the buyer asked for in all (R-OPEN-7)' }),
-        agreed: z.number().int().nullable().meta({ description: 'What the agreement or decision refunds in all, once there is one' }),
-        inProgress: z.number().int().meta({ description: 'Refunds sent to the payment provider and not yet settled' }),
+        requested: amount.meta({ description: 'What the buyer asked for in all (R-OPEN-7)' }),
+        agreed: amount.nullable().meta({ description: 'What the agreement or decision refunds in all, once there is one' }),
+        inProgress: amount.meta({ description: 'Refunds sent to the payment provider and not yet settled' }),
       })
       .meta({ description: 'The refund from request to settlement, in minor units' }),
     deadlines: z.array(
-      z.object({ name: z.string(), label: z.string(), event: z.string(), dueAt: z.string(), rule: z.string(), length: z.string(), effect: z.string() }),
+      z.object({
+        name: z.string(),
+        label: z.string(),
+        event: z.string(),
+        dueAt: z.string(),
+        rule: z.enum(policyRuleIds),
+        length: z.string(),
+        effect: z.string(),
+      }),
     ),
     onTheTable: z
       .object({ offer: Terms, proposal: Terms, automaticOffer: Terms })
@@ -86,7 +96,7 @@ export const DisputeViewSchema = z
           z.object({
             deadline: z.string(),
             label: z.string(),
-            rule: z.string(),
+            rule: z.enum(policyRuleIds),
             dueAt: z.string(),
             length: z.string(),
             effect: z.string(),

@@ -1,12 +1,17 @@
 /**
  * The OpenAPI 3.1 document, generated from the zod schemas (`z.toJSONSchema`, JSON Schema
  * 2020-12 as OpenAPI 3.1 uses it) and the route tables (`routes-*.ts`). A test checks that the table and
- * the app's routes are the same set, so the document cannot drift from what is served.
+ * the app's routes are the same set, so the document cannot drift from what is served. It is as
+ * strict as the validation: money fields are bounded by the configured ARBITER_MAX_AMOUNT, and
+ * every operation carries examples (`examples.ts`) that a test validates against their schemas.
  */
 import { createRequire } from 'node:module';
 import { z } from 'zod';
+import { defaultEdge } from '../../config.ts';
+import { PathId } from '../inputs.ts';
 import { problemTypes } from '../problems.ts';
 import '../schemas.ts';
+import { documentExamples, problemExamples } from './examples.ts';
 import { ref, type RouteDoc } from './route-doc.ts';
 import { coreRouteDocs } from './routes-core.ts';
 import { moreRouteDocs } from './routes-more.ts';
@@ -22,14 +27,14 @@ const headerParams = {
     in: 'header',
     required: false,
     description: 'The dispute version you last saw (ETag); a stale one answers 412',
-    schema: { type: 'string', example: '"3"' },
+    schema: { type: 'string', pattern: '^\\s*(W/)?"?\\d{1,15}"?\\s*$', example: '"3"' },
   },
   'Idempotency-Key': {
     name: 'Idempotency-Key',
     in: 'header',
     required: false,
     description: 'A repeat with the same key returns the first answer and changes nothing (kept 24 h, per caller)',
-    schema: { type: 'string', maxLength: 200 },
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
   },
   'X-CSRF-Token': {
     name: 'X-CSRF-Token',
@@ -40,7 +45,17 @@ const headerParams = {
   },
 };
 
-function componentSchemas(): Record<string, unknown> {
+/** Money is bounded by the deployment's ARBITER_MAX_AMOUNT: prices and shipping by the order check, every other amount by the price it may not exceed. */
+function boundMoney(schema: unknown, maxAmount: number): void {
+  if (Array.isArray(schema)) for (const item of schema) boundMoney(item, maxAmount);
+  else if (schema && typeof schema === 'object') {
+    const node = schema as Record<string, unknown>;
+    if (node['x-money'] === 'minor-units' && node.type === 'integer') node.maximum = Math.min(maxAmount, (node.maximum as number | undefined) ?? maxAmount);
+    for (const child of Object.values(node)) boundMoney(child, maxAmount);
+  }
+}
+
+function componentSchemas(maxAmount: number): Record<string, unknown> {
   const { schemas } = z.toJSONSchema(z.globalRegistry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' }) as {
     schemas: Record<string, Record<string, unknown>>;
   };
@@ -48,7 +63,19 @@ function componentSchemas(): Record<string, unknown> {
     delete schema.$schema;
     delete schema.$id;
   }
+  boundMoney(schemas, maxAmount);
   return schemas;
+}
+
+/** Path parameters as the routes check them: ids by pattern (`PathId`), outbox rows by number; the inspector's pages take any. */
+function pathParamSchema(name: string, path: string): Record<string, unknown> {
+  if (path.startsWith('/inspect')) return { type: 'string' };
+  if (name === 'outboxId') return { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER };
+  if (['id', 'orderId', 'itemId', 'evidenceId'].includes(name)) {
+    const { $schema: _, ...schema } = z.toJSONSchema(PathId) as Record<string, unknown>;
+    return schema;
+  }
+  return { type: 'string' };
 }
 
 function queryParams(query: z.ZodObject) {
@@ -56,17 +83,26 @@ function queryParams(query: z.ZodObject) {
   return Object.entries(json.properties).map(([name, schema]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema }));
 }
 
-export function buildOpenApiDocument() {
+export function buildOpenApiDocument(options: { maxAmount?: number } = {}) {
+  const maxAmount = options.maxAmount ?? defaultEdge.maxAmount;
+  const examples = documentExamples();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routeDocs) {
-    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const example = examples.operations[`${route.method} ${route.path}`];
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: pathParamSchema(m[1]!, route.path),
+    }));
     const responses: Record<string, unknown> = {};
+    const okExamples = example ? { examples: example.response } : {};
     const okContent = route.ok.schema
-      ? { 'application/json': { schema: ref(route.ok.schema) } }
+      ? { 'application/json': { schema: ref(route.ok.schema), ...okExamples } }
       : route.ok.json
-        ? { 'application/json': { schema: route.ok.json } }
+        ? { 'application/json': { schema: route.ok.json, ...okExamples } }
         : route.ok.content
-          ? { [route.ok.content]: { schema: { type: 'string' } } }
+          ? { [route.ok.content]: { schema: { type: 'string' }, ...okExamples } }
           : undefined;
     responses[String(route.ok.status)] = { description: route.ok.description, ...(okContent ? { content: okContent } : {}) };
     // Every write may meet the rate limits (429) and a database that cannot take writes (503).
@@ -75,9 +111,16 @@ export function buildOpenApiDocument() {
       const types = Object.entries(problemTypes)
         .filter(([, t]) => t.status === status)
         .map(([name]) => `/problems/${name}`);
-      responses[String(status)] = { description: `Problem: ${types.join(', ')}`, content: { 'application/problem+json': { schema: ref('Problem') } } };
+      responses[String(status)] = {
+        description: `Problem: ${types.join(', ')}`,
+        content: { 'application/problem+json': { schema: ref('Problem'), examples: problemExamples(status) } },
+      };
     }
-    responses['500'] = { description: 'Problem: /problems/internal (with errorId)', content: { 'application/problem+json': { schema: ref('Problem') } } };
+    responses['500'] = {
+      description: 'Problem: /problems/internal (with errorId)',
+      content: { 'application/problem+json': { schema: ref('Problem'), examples: problemExamples(500) } },
+    };
+    const requestExamples = example?.request ? { examples: example.request } : {};
     paths[route.path] ??= {};
     paths[route.path]![route.method] = {
       operationId: `${route.method}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^a-zA-Z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
@@ -86,8 +129,7 @@ export function buildOpenApiDocument() {
       tags: [route.tag],
       ...(route.auth ? {} : { security: [] }),
       parameters: [...pathParams, ...(route.query ? queryParams(route.query) : []), ...(route.headers ?? []).map((h) => headerParams[h])],
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.body) } } } } : {}),
-      ...(route.jsonBody ? { requestBody: { required: true, content: { 'application/json': { schema: route.jsonBody } } } } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.body), ...requestExamples } } } } : {}),
       ...(route.upload
         ? {
             requestBody: {
@@ -95,6 +137,7 @@ export function buildOpenApiDocument() {
               content: {
                 'multipart/form-data': {
                   schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+                  ...requestExamples,
                 },
               },
             },
@@ -117,7 +160,8 @@ export function buildOpenApiDocument() {
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, session: { type: 'apiKey', in: 'cookie', name: 'arbiter_session' } },
-      schemas: componentSchemas(),
+      schemas: componentSchemas(maxAmount),
+      examples: examples.components,
     },
   };
 }

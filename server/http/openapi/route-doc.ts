@@ -13,8 +13,6 @@ export interface RouteDoc {
   body?: string;
   /** A multipart/form-data upload with a `file` field. */
   upload?: boolean;
-  /** An inline JSON schema for the body. */
-  jsonBody?: Record<string, unknown>;
   query?: z.ZodObject;
   headers?: ('If-Match' | 'Idempotency-Key' | 'X-CSRF-Token')[];
   ok: { status: number; description: string; schema?: string; json?: Record<string, unknown>; content?: string };

@@ -1,5 +1,6 @@
 /** The documented routes of agents, evidence, effects, live views, the machine, the inspector and admin. */
 import { z } from 'zod';
+import { OutboxQuery } from '../routes/admin.ts';
 import { PathsQuery } from '../routes/machines.ts';
 import { ref, type RouteDoc } from './route-doc.ts';
 
@@ -80,6 +81,7 @@ export const moreRouteDocs: RouteDoc[] = [
     tag: 'Effects',
     auth: true,
     summary: 'Effects by status, e.g. ?status=dead (admin, support)',
+    query: OutboxQuery,
     ok: { status: 200, description: 'Outbox rows with their attempts', json: { type: 'object' } },
     errors: [401, 403, 422],
   },
@@ -98,12 +100,7 @@ export const moreRouteDocs: RouteDoc[] = [
     tag: 'Effects',
     auth: true,
     summary: 'Carrier callback: a return shipment was delivered (system)',
-    jsonBody: {
-      type: 'object',
-      required: ['trackingNumber', 'status'],
-      additionalProperties: false,
-      properties: { trackingNumber: { type: 'string' }, status: { const: 'delivered' }, carrier: { type: 'string' } },
-    },
+    body: 'CarrierReturn',
     headers: ['Idempotency-Key'],
     ok: { status: 200, description: 'The dispute after return.delivered (R-RET-2)', schema: 'Dispute' },
     errors: [401, 403, 404, 409, 422],
@@ -192,7 +189,7 @@ export const moreRouteDocs: RouteDoc[] = [
           policy: ref('Policy'),
           kind: { enum: ['shortest', 'simple'] },
           to: { type: ['string', 'null'] },
-          maxLength: { type: 'integer' },
+          maxLength: { type: 'integer', minimum: 1, maximum: 60 },
           openedAt: { type: 'string' },
           truncated: { type: 'boolean' },
           coverage: { type: 'object' },

@@ -14,7 +14,7 @@ import { HttpProblem } from '../problems.ts';
 import { ClockAdvanceBody } from '../schemas.ts';
 import { visibleDispute } from '../visible.ts';
 
-const OutboxQuery = z.strictObject({
+export const OutboxQuery = z.strictObject({
   status: z.enum(['pending', 'done', 'dead']).optional(),
   dispute: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

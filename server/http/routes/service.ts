@@ -15,7 +15,7 @@ export function serviceRoutes(deps: FullDeps) {
   const { service, metrics, mode } = deps;
   const { store, clock, config } = service;
   const auth = authenticate(deps);
-  const openapi = buildOpenApiDocument();
+  const openapi = buildOpenApiDocument({ maxAmount: config.edge.maxAmount });
 
   return new Hono<AppEnv>()
     .get('/healthz', (c) => c.json({ status: 'ok', mode, now: clock.now() }))

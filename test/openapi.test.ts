@@ -1,0 +1,165 @@
+/**
+ * The OpenAPI document is exactly as strict as the validation: a problem's rule is the enum of
+ * docs/POLICY.md's ids, money is bounded by the deployment's ARBITER_MAX_AMOUNT (and the API
+ * refuses one unit more), integers carry their real lower bounds, and every operation carries
+ * examples that validate against their own schemas (JSON Schema 2020-12, with Ajv).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { policyRuleIds, refusalRuleIds } from '../machines/index.ts';
+import { defaultEdge } from '../server/config.ts';
+import { startApi, type Api } from './support/api.ts';
+
+type Json = Record<string, unknown>;
+type ValidateFn = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+interface Ajv {
+  addSchema(schema: object): Ajv;
+  addFormat(name: string, check: (value: string) => boolean): Ajv;
+  compile(schema: object): ValidateFn;
+}
+
+// Ajv 8 (2020-12) comes with the OpenAPI validator this project already uses; resolved from there.
+const fromValidator = createRequire(createRequire(import.meta.url).resolve('@seriousme/openapi-schema-validator'));
+const Ajv2020 = (fromValidator('ajv/dist/2020') as { default: new (options: object) => Ajv }).default;
+
+const maxAmount = 50_000;
+const base = 'https://arbiter.invalid/components/';
+let api: Api;
+let doc: Json & { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json>; examples: Record<string, Json> } };
+let ajv: Ajv;
+
+/** The document's `#/components/schemas/X` references, as absolute ones Ajv resolves. */
+const absolute = (schema: unknown): object => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${base}`)) as object;
+
+beforeAll(async () => {
+  api = await startApi({ config: { edge: { ...defaultEdge, maxAmount } } });
+  doc = (await api.request('GET', '/openapi.json')).body;
+  ajv = new Ajv2020({ strict: false, allErrors: true });
+  // The one format the document uses, checked as the API's own validation checks it.
+  ajv.addFormat('date-time', (value) => z.iso.datetime({ offset: true }).safeParse(value).success);
+  for (const [name, schema] of Object.entries(doc.components.schemas)) ajv.addSchema({ ...absolute(schema), $id: `${base}${name}` });
+});
+afterAll(() => api.stop());
+
+interface Example {
+  where: string;
+  schema: unknown;
+  value: unknown;
+}
+
+/** Every operation's examples: request bodies, success responses and problems, references resolved. */
+function operations() {
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => {
+      const examplesOf = (content: Record<string, Json> | undefined, where: string): Example[] =>
+        Object.entries(content ?? {}).flatMap(([media, body]) =>
+          Object.entries((body.examples ?? {}) as Record<string, Json>).map(([name, example]) => {
+            const resolved = typeof example.$ref === 'string' ? doc.components.examples[example.$ref.replace('#/components/examples/', '')]! : example;
+            return { where: `${method} ${path} ${where} ${media} ${name}`, schema: body.schema, value: resolved.value };
+          }),
+        );
+      const requestBody = op.requestBody as { content: Record<string, Json> } | undefined;
+      const responses = Object.entries(op.responses as Record<string, { content?: Record<string, Json> }>);
+      const success = responses.find(([status]) => status.startsWith('2'))!;
+      return {
+        name: `${method} ${path}`,
+        hasBody: requestBody !== undefined,
+        request: examplesOf(requestBody?.content, 'request'),
+        successHasContent: success[1].content !== undefined,
+        success: examplesOf(success[1].content, success[0]),
+        all: responses.flatMap(([status, response]) => examplesOf(response.content, status)),
+      };
+    }),
+  );
+}
+
+describe('the OpenAPI document', () => {
+  it('still validates as OpenAPI 3.1 with its examples', async () => {
+    const result = await new Validator().validate(doc);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+  });
+
+  it('gives every operation a request example where it takes a body, and a response example', () => {
+    const ops = operations();
+    expect(ops.length).toBeGreaterThan(30);
+    expect(ops.filter((op) => op.hasBody && op.request.length === 0).map((op) => op.name)).toEqual([]);
+    expect(ops.filter((op) => op.successHasContent && op.success.length === 0).map((op) => op.name)).toEqual([]);
+    expect(ops.filter((op) => op.all.length === 0).map((op) => op.name)).toEqual([]);
+  });
+
+  it('every example validates against its own schema', () => {
+    const examples = operations().flatMap((op) => [...op.request, ...op.all]);
+    expect(examples.length).toBeGreaterThan(200);
+    const failures = examples.flatMap(({ where, schema, value }) => {
+      const validate = ajv.compile(absolute(schema));
+      return validate(value) ? [] : [`${where}: ${JSON.stringify(validate.errors?.slice(0, 3))}`];
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it('the schemas refuse what the API refuses: a wrong rule id, a version 0, a status below 400', () => {
+    const problem = ajv.compile({ $ref: `${base}Problem` });
+    const valid = { type: '/problems/not-eligible', title: 'x', status: 422, detail: 'x', instance: '/disputes', errors: [{ message: 'x', rule: 'R-OPEN-1' }] };
+    expect(problem(valid)).toBe(true);
+    expect(problem({ ...valid, errors: [{ message: 'x', rule: 'R-OPEN-11' }] })).toBe(false);
+    expect(problem({ ...valid, status: 200 })).toBe(false);
+    const dispute = ajv.compile({ $ref: `${base}Dispute` });
+    const opened = doc.components.examples.DisputeOpened!.value as Json;
+    expect(dispute(opened)).toBe(true);
+    expect(dispute({ ...opened, version: 0 })).toBe(false);
+    expect(dispute({ ...opened, amounts: { ...(opened.amounts as Json), held: -1 } })).toBe(false);
+  });
+
+  it("a problem's rule is the enum of docs/POLICY.md's rule ids and EVENT", () => {
+    const policy = readFileSync(new URL('../docs/POLICY.md', import.meta.url), 'utf8');
+    expect([...policyRuleIds]).toEqual([...policy.matchAll(/^\| (R-[A-Z]+-\d+) \|/gm)].map((m) => m[1]));
+    const rule = ((doc.components.schemas.Problem!.properties as Json).errors as { items: { properties: { rule: Json } } }).items.properties.rule;
+    expect(rule.type).toBe('string');
+    expect(rule.enum).toEqual([...refusalRuleIds]);
+  });
+
+  it('money is bounded by the configured ARBITER_MAX_AMOUNT, as the API bounds it', async () => {
+    const money: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}/${i}`));
+      else if (node && typeof node === 'object') {
+        if ((node as Json)['x-money'] === 'minor-units') money.push(`${path} ${(node as Json).maximum}`);
+        for (const [key, child] of Object.entries(node)) walk(child, `${path}/${key}`);
+      }
+    };
+    walk(doc.components.schemas, '');
+    expect(money.length).toBeGreaterThan(8);
+    expect(money.filter((line) => !line.endsWith(` ${maxAmount}`))).toEqual([]);
+    const item = ((doc.components.schemas.OrderRegistration!.properties as Json).items as { items: { properties: Record<string, Json> } }).items.properties;
+    expect([item.price!.maximum, item.shippingCost!.maximum]).toEqual([maxAmount, maxAmount]);
+
+    const order = (price: number) => ({
+      buyerId: 'buyer-ana',
+      sellerId: 'seller-bolt',
+      currency: 'USD',
+      paymentMethod: 'card',
+      items: [{ itemId: 'i', price, deliveryWindowEndsAt: '2099-01-01T00:00:00Z' }],
+    });
+    const system = api.token('system', 'marketplace');
+    expect((await api.request('PUT', '/orders/o-max', { token: system, body: order(maxAmount) })).status).toBe(200);
+    expect((await api.request('PUT', '/orders/o-max', { token: system, body: order(maxAmount + 1) })).status).toBe(422);
+  });
+
+  it('every integer has a real lower bound: none is left at -2^53 + 1', () => {
+    const unbounded: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}/${i}`));
+      else if (node && typeof node === 'object') {
+        const n = node as Json;
+        if (n.type === 'integer' && (typeof n.minimum !== 'number' || n.minimum < 0)) unbounded.push(`${path} ${n.minimum}`);
+        for (const [key, child] of Object.entries(n)) if (key !== 'examples') walk(child, `${path}/${key}`);
+      }
+    };
+    walk({ paths: doc.paths, schemas: doc.components.schemas }, '');
+    expect(unbounded).toEqual([]);
+  });
+});
