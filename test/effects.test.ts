@@ -225,6 +225,21 @@ describe('returns', () => {
   });
 });
 
+/** A one-pixel, 24-bit Windows bitmap: file header, 40-byte info header, one padded row. */
+function bitmap(): Buffer {
+  const bytes = Buffer.alloc(58);
+  bytes.write('BM', 0, 'latin1');
+  bytes.writeUInt32LE(58, 2); // file size
+  bytes.writeUInt32LE(54, 10); // where the pixels start
+  bytes.writeUInt32LE(40, 14); // info header size
+  bytes.writeInt32LE(1, 18); // width
+  bytes.writeInt32LE(1, 22); // height
+  bytes.writeUInt16LE(1, 26); // colour planes
+  bytes.writeUInt16LE(24, 28); // bits per pixel
+  bytes.writeUInt32LE(4, 34); // pixel data size
+  return bytes;
+}
+
 describe('evidence', () => {
   const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
   const upload = (id: string, bytes: Uint8Array, name: string, token = t.buyer, type = 'image/png') => {
@@ -255,7 +270,7 @@ describe('evidence', () => {
       ['image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, ...Buffer.from('JFIF')])],
       ['image/gif', Buffer.from('GIF87a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')],
       ['image/gif', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')],
-      ['image/bmp', Buffer.concat([Buffer.from('BM'), Buffer.alloc(40)])],
+      ['image/bmp', bitmap()],
     ];
     for (const [mediaType, bytes] of formats) {
       const res = await upload(id, bytes, 'file.txt', t.buyer, 'text/plain');
@@ -289,8 +304,30 @@ describe('evidence', () => {
       kind: 'video',
       size: mp4.length,
     });
-    const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(64)]);
+    // The EBML header of a WebM file (its DocType says "webm"), then the start of its segment.
+    const webm = Buffer.concat([Buffer.from('1a45dfa39f4286810142f7810142f2810442f381084282847765626d428781044285810218538067', 'hex'), Buffer.alloc(64)]);
     expect((await upload(id, webm, 'clip.webm', t.seller)).status).toBe(201);
+    const quicktime = Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  '), Buffer.alloc(64)]);
+    const mov = await upload(id, quicktime, 'clip.mov', t.seller, 'video/mp4');
+    expect(((await mov.json()) as { evidence: { mediaType: string } }).evidence.mediaType).toBe('video/quicktime');
+  });
+
+  it('R-EVID-1, R-EVID-2: other formats are refused as an unsupported media type, even when they look like an accepted one', async () => {
+    const id = await openOn('o-ev-4');
+    const iso = (brands: string) => Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from(`ftyp${brands}`), Buffer.alloc(64)]);
+    const refused: [string, Buffer, string][] = [
+      ['a HEIC photo (an ISO media file, like an MP4)', iso('heic\0\0\0\0mif1heic'), 'video/mp4'],
+      ['M4A audio (an ISO media file, like an MP4)', iso('M4A \0\0\0\0M4A isom'), 'video/mp4'],
+      ['plain text starting with "BM"', Buffer.from('BMW 320i for sale, one owner, full service history, no accidents.\n'), 'image/bmp'],
+      ['a WebP image', Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(32)]), 'image/webp'],
+    ];
+    for (const [what, bytes, declared] of refused) {
+      const res = await upload(id, bytes, `file.${declared.split('/')[1]}`, t.buyer, declared);
+      expect(res.status, what).toBe(415);
+      expect(res.headers.get('content-type'), what).toMatch(/^application\/problem\+json/);
+      expect(((await res.json()) as { type: string }).type, what).toBe('/problems/unsupported-media-type');
+    }
+    expect((await api.request('GET', `/disputes/${id}/evidence`, { token: t.buyer })).body.items).toEqual([]);
   });
 
   it('R-EVID-3: hiding keeps it in the history; parties can no longer list or fetch it, support still can; ended disputes take none', async () => {
