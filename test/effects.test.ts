@@ -5,11 +5,13 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApi, type Api } from './support/api.ts';
-import { startReceiver, type Receiver } from './support/receiver.ts';
+import { spawnTs } from './support/processes.ts';
+import { RECEIVER_SECRET, startReceiver, type Receiver } from './support/receiver.ts';
 
-const SECRET = 'receiver-secret-0123456789';
+const SECRET = RECEIVER_SECRET;
 const DAY = 86_400_000;
 let api: Api;
 let receiver: Receiver;
@@ -131,6 +133,68 @@ describe('webhooks', () => {
       [true, 200],
     ]);
     expect((await api.request('GET', `/disputes/${id}/deliveries`, { token: t.buyer })).status).toBe(403);
+  });
+
+  it('deliveries are Standard Webhooks: an off-the-shelf verifier accepts them, refuses a tampered body, a wrong secret or an old timestamp', async () => {
+    const id = await openOn('o-hooks-std');
+    await api.request('POST', `/disputes/${id}/events`, { token: t.seller, body: { type: 'seller.counterOffer', amount: 2100 } });
+    await receiver.waitFor((all) => all.some((d) => d.body.data.disputeId === id && d.event === 'dispute.updated'));
+    const delivery = receiver.received.find((d) => d.body.data.disputeId === id && d.event === 'dispute.updated')!;
+    expect(delivery.headers).toMatchObject({
+      'webhook-id': delivery.body.id,
+      'webhook-timestamp': expect.stringMatching(/^\d+$/),
+      'webhook-signature': expect.stringMatching(/^v1,[A-Za-z0-9+/]+={0,2}$/),
+    });
+    expect(delivery.body.id).toMatch(/^whd_/);
+    expect(Math.abs(Number(delivery.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+
+    const webhook = new Webhook(SECRET);
+    expect(webhook.verify(delivery.raw, delivery.headers)).toEqual(delivery.body);
+    const tampered = delivery.raw.replace('"event":"seller.counterOffer"', '"event":"seller.accept"');
+    expect(tampered).not.toBe(delivery.raw);
+    expect(() => webhook.verify(tampered, delivery.headers)).toThrow(WebhookVerificationError);
+    expect(() => webhook.verify(delivery.raw, { ...delivery.headers, 'webhook-id': 'whd_another' })).toThrow(WebhookVerificationError);
+    expect(() => new Webhook(`whsec_${Buffer.from('another-secret-0123456789abcdef').toString('base64')}`).verify(delivery.raw, delivery.headers)).toThrow(
+      WebhookVerificationError,
+    );
+    // The same delivery replayed ten minutes later is refused (beyond the 5 minutes' tolerance).
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    try {
+      expect(() => webhook.verify(delivery.raw, delivery.headers)).toThrow(/too old/);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(webhook.verify(delivery.raw, delivery.headers)).toEqual(delivery.body);
+  });
+
+  it('the bundled receiver (npm run webhook-receiver) takes a real delivery once, and refuses it tampered or replayed late', async () => {
+    const id = await openOn('o-hooks-cli');
+    await receiver.waitFor((all) => all.some((d) => d.body.data.disputeId === id));
+    const delivery = receiver.received.find((d) => d.body.data.disputeId === id)!;
+    const signed = (headers: Record<string, string>) => ({
+      'webhook-id': headers['webhook-id']!,
+      'webhook-timestamp': headers['webhook-timestamp']!,
+      'webhook-signature': headers['webhook-signature']!,
+    });
+    const cli = spawnTs('server/cli/webhook-receiver.ts', ['--port', '0', '--secret', SECRET]);
+    try {
+      const url = /on (http:\S+)/.exec(await cli.waitFor(/^webhook receiver on /))![1]!;
+      const post = (body: string, headers: Record<string, string>) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) => r.status);
+      expect(await post(delivery.raw, signed(delivery.headers))).toBe(200);
+      expect(await post(delivery.raw, signed(delivery.headers))).toBe(200); // a repeat, acknowledged and dropped
+      expect(await post(delivery.raw.replace('"seq":1', '"seq":2'), signed(delivery.headers))).toBe(401);
+      const late = new Date(Date.now() - 10 * 60_000); // what a delivery captured ten minutes ago carries
+      const replay = { 'webhook-id': delivery.id, 'webhook-timestamp': String(Math.floor(late.getTime() / 1000)) };
+      expect(await post(delivery.raw, { ...replay, 'webhook-signature': new Webhook(SECRET).sign(delivery.id, late, delivery.raw) })).toBe(401);
+      await cli.waitFor(/too old/);
+      expect(cli.lines.filter((line) => line.startsWith('✓'))).toEqual([expect.stringContaining(`dispute.created  ${id} #1`)]);
+      expect(cli.lines.filter((line) => line.startsWith('='))).toHaveLength(1);
+      expect(cli.lines.filter((line) => line.startsWith('✗'))).toEqual([expect.stringMatching(/No matching signature/), expect.stringMatching(/too old/)]);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
   });
 
   it('after the maximum attempts a delivery is dead; an admin re-drives it once the receiver is back', async () => {
