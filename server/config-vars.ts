@@ -128,7 +128,7 @@ export const variables: Record<string, Variable> = {
   ARBITER_IDEMPOTENCY_HOURS: int(24, 24 * 365, 'how long idempotency keys are kept', 24),
   ARBITER_WEBHOOKS: {
     schema: jsonOf((value) => WebhookSubscribers.parse(value)),
-    form: 'JSON [{"id","url","secret"}] with secrets of 16+ characters',
+    form: 'JSON [{"id","url","secret"}] with secrets whsec_<base64 of 24 to 64 random bytes>',
     meaning: 'webhook subscribers',
     default: '[]',
   },

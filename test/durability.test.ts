@@ -9,7 +9,7 @@ import { openStore } from '../db/open.ts';
 import { verifyStore } from '../server/cli/verify.ts';
 import { spawnTs } from './support/processes.ts';
 import { DAY_MS, tempDir } from './support/service.ts';
-import { startReceiver } from './support/receiver.ts';
+import { RECEIVER_SECRET, startReceiver } from './support/receiver.ts';
 import { mintToken, parseKeyRing } from '../server/auth/tokens.ts';
 import { freshSchema, postgresAvailable } from './support/postgres.ts';
 
@@ -147,7 +147,7 @@ describe.each(backends)('on $name', (backend) => {
 
   describe('effects across a crash', () => {
     it('a SIGKILL between commit and delivery still delivers every webhook; the receiver sees each once by delivery id', async () => {
-      const secret = 'receiver-secret-0123456789';
+      const secret = RECEIVER_SECRET;
       const receiver = await startReceiver(secret);
       let hang = true;
       receiver.answer = async (delivery) => {

@@ -5,11 +5,13 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApi, type Api } from './support/api.ts';
-import { startReceiver, type Receiver } from './support/receiver.ts';
+import { spawnTs } from './support/processes.ts';
+import { RECEIVER_SECRET, startReceiver, type Receiver } from './support/receiver.ts';
 
-const SECRET = 'receiver-secret-0123456789';
+const SECRET = RECEIVER_SECRET;
 const DAY = 86_400_000;
 let api: Api;
 let receiver: Receiver;
@@ -133,6 +135,68 @@ describe('webhooks', () => {
     expect((await api.request('GET', `/disputes/${id}/deliveries`, { token: t.buyer })).status).toBe(403);
   });
 
+  it('deliveries are Standard Webhooks: an off-the-shelf verifier accepts them, refuses a tampered body, a wrong secret or an old timestamp', async () => {
+    const id = await openOn('o-hooks-std');
+    await api.request('POST', `/disputes/${id}/events`, { token: t.seller, body: { type: 'seller.counterOffer', amount: 2100 } });
+    await receiver.waitFor((all) => all.some((d) => d.body.data.disputeId === id && d.event === 'dispute.updated'));
+    const delivery = receiver.received.find((d) => d.body.data.disputeId === id && d.event === 'dispute.updated')!;
+    expect(delivery.headers).toMatchObject({
+      'webhook-id': delivery.body.id,
+      'webhook-timestamp': expect.stringMatching(/^\d+$/),
+      'webhook-signature': expect.stringMatching(/^v1,[A-Za-z0-9+/]+={0,2}$/),
+    });
+    expect(delivery.body.id).toMatch(/^whd_/);
+    expect(Math.abs(Number(delivery.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+
+    const webhook = new Webhook(SECRET);
+    expect(webhook.verify(delivery.raw, delivery.headers)).toEqual(delivery.body);
+    const tampered = delivery.raw.replace('"event":"seller.counterOffer"', '"event":"seller.accept"');
+    expect(tampered).not.toBe(delivery.raw);
+    expect(() => webhook.verify(tampered, delivery.headers)).toThrow(WebhookVerificationError);
+    expect(() => webhook.verify(delivery.raw, { ...delivery.headers, 'webhook-id': 'whd_another' })).toThrow(WebhookVerificationError);
+    expect(() => new Webhook(`whsec_${Buffer.from('another-secret-0123456789abcdef').toString('base64')}`).verify(delivery.raw, delivery.headers)).toThrow(
+      WebhookVerificationError,
+    );
+    // The same delivery replayed ten minutes later is refused (beyond the 5 minutes' tolerance).
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    try {
+      expect(() => webhook.verify(delivery.raw, delivery.headers)).toThrow(/too old/);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(webhook.verify(delivery.raw, delivery.headers)).toEqual(delivery.body);
+  });
+
+  it('the bundled receiver (npm run webhook-receiver) takes a real delivery once, and refuses it tampered or replayed late', async () => {
+    const id = await openOn('o-hooks-cli');
+    await receiver.waitFor((all) => all.some((d) => d.body.data.disputeId === id));
+    const delivery = receiver.received.find((d) => d.body.data.disputeId === id)!;
+    const signed = (headers: Record<string, string>) => ({
+      'webhook-id': headers['webhook-id']!,
+      'webhook-timestamp': headers['webhook-timestamp']!,
+      'webhook-signature': headers['webhook-signature']!,
+    });
+    const cli = spawnTs('server/cli/webhook-receiver.ts', ['--port', '0', '--secret', SECRET]);
+    try {
+      const url = /on (http:\S+)/.exec(await cli.waitFor(/^webhook receiver on /))![1]!;
+      const post = (body: string, headers: Record<string, string>) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) => r.status);
+      expect(await post(delivery.raw, signed(delivery.headers))).toBe(200);
+      expect(await post(delivery.raw, signed(delivery.headers))).toBe(200); // a repeat, acknowledged and dropped
+      expect(await post(delivery.raw.replace('"seq":1', '"seq":2'), signed(delivery.headers))).toBe(401);
+      const late = new Date(Date.now() - 10 * 60_000); // what a delivery captured ten minutes ago carries
+      const replay = { 'webhook-id': delivery.id, 'webhook-timestamp': String(Math.floor(late.getTime() / 1000)) };
+      expect(await post(delivery.raw, { ...replay, 'webhook-signature': new Webhook(SECRET).sign(delivery.id, late, delivery.raw) })).toBe(401);
+      await cli.waitFor(/too old/);
+      expect(cli.lines.filter((line) => line.startsWith('✓'))).toEqual([expect.stringContaining(`dispute.created  ${id} #1`)]);
+      expect(cli.lines.filter((line) => line.startsWith('='))).toHaveLength(1);
+      expect(cli.lines.filter((line) => line.startsWith('✗'))).toEqual([expect.stringMatching(/No matching signature/), expect.stringMatching(/too old/)]);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
   it('after the maximum attempts a delivery is dead; an admin re-drives it once the receiver is back', async () => {
     flaky.answer = () => 503;
     const id = await openOn('o-hooks-2');
@@ -225,6 +289,21 @@ describe('returns', () => {
   });
 });
 
+/** A one-pixel, 24-bit Windows bitmap: file header, 40-byte info header, one padded row. */
+function bitmap(): Buffer {
+  const bytes = Buffer.alloc(58);
+  bytes.write('BM', 0, 'latin1');
+  bytes.writeUInt32LE(58, 2); // file size
+  bytes.writeUInt32LE(54, 10); // where the pixels start
+  bytes.writeUInt32LE(40, 14); // info header size
+  bytes.writeInt32LE(1, 18); // width
+  bytes.writeInt32LE(1, 22); // height
+  bytes.writeUInt16LE(1, 26); // colour planes
+  bytes.writeUInt16LE(24, 28); // bits per pixel
+  bytes.writeUInt32LE(4, 34); // pixel data size
+  return bytes;
+}
+
 describe('evidence', () => {
   const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
   const upload = (id: string, bytes: Uint8Array, name: string, token = t.buyer, type = 'image/png') => {
@@ -255,7 +334,7 @@ describe('evidence', () => {
       ['image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, ...Buffer.from('JFIF')])],
       ['image/gif', Buffer.from('GIF87a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')],
       ['image/gif', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')],
-      ['image/bmp', Buffer.concat([Buffer.from('BM'), Buffer.alloc(40)])],
+      ['image/bmp', bitmap()],
     ];
     for (const [mediaType, bytes] of formats) {
       const res = await upload(id, bytes, 'file.txt', t.buyer, 'text/plain');
@@ -289,8 +368,30 @@ describe('evidence', () => {
       kind: 'video',
       size: mp4.length,
     });
-    const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(64)]);
+    // The EBML header of a WebM file (its DocType says "webm"), then the start of its segment.
+    const webm = Buffer.concat([Buffer.from('1a45dfa39f4286810142f7810142f2810442f381084282847765626d428781044285810218538067', 'hex'), Buffer.alloc(64)]);
     expect((await upload(id, webm, 'clip.webm', t.seller)).status).toBe(201);
+    const quicktime = Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  '), Buffer.alloc(64)]);
+    const mov = await upload(id, quicktime, 'clip.mov', t.seller, 'video/mp4');
+    expect(((await mov.json()) as { evidence: { mediaType: string } }).evidence.mediaType).toBe('video/quicktime');
+  });
+
+  it('R-EVID-1, R-EVID-2: other formats are refused as an unsupported media type, even when they look like an accepted one', async () => {
+    const id = await openOn('o-ev-4');
+    const iso = (brands: string) => Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from(`ftyp${brands}`), Buffer.alloc(64)]);
+    const refused: [string, Buffer, string][] = [
+      ['a HEIC photo (an ISO media file, like an MP4)', iso('heic\0\0\0\0mif1heic'), 'video/mp4'],
+      ['M4A audio (an ISO media file, like an MP4)', iso('M4A \0\0\0\0M4A isom'), 'video/mp4'],
+      ['plain text starting with "BM"', Buffer.from('BMW 320i for sale, one owner, full service history, no accidents.\n'), 'image/bmp'],
+      ['a WebP image', Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(32)]), 'image/webp'],
+    ];
+    for (const [what, bytes, declared] of refused) {
+      const res = await upload(id, bytes, `file.${declared.split('/')[1]}`, t.buyer, declared);
+      expect(res.status, what).toBe(415);
+      expect(res.headers.get('content-type'), what).toMatch(/^application\/problem\+json/);
+      expect(((await res.json()) as { type: string }).type, what).toBe('/problems/unsupported-media-type');
+    }
+    expect((await api.request('GET', `/disputes/${id}/evidence`, { token: t.buyer })).body.items).toEqual([]);
   });
 
   it('R-EVID-3: hiding keeps it in the history; parties can no longer list or fetch it, support still can; ended disputes take none', async () => {

@@ -373,6 +373,33 @@ describe('service endpoints and documents', () => {
     expect(text).toMatch(/arbiter_deadlines_fired_total \d+/);
   });
 
+  it('metrics carry the process metrics and the latency of requests by route pattern and status, never by their raw path', async () => {
+    await registerOrder('o-metrics', 'buyer-ana');
+    const { id } = await openDispute('o-metrics', tokens.ana);
+    for (let i = 0; i < 3; i += 1) expect((await api.request('GET', `/disputes/${id}`, { token: tokens.ana })).status).toBe(200);
+    expect((await api.request('GET', `/disputes/${id}`, { token: tokens.ben })).status).toBe(404); // another buyer's
+    expect((await api.request('GET', `/nowhere/${id}`, { token: tokens.ana })).status).toBe(404);
+    const res = await fetch(`${api.url}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+    const series = (name: string, labels: Record<string, string>) =>
+      text.split('\n').filter((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)));
+    const value = (name: string, labels: Record<string, string>) => {
+      const lines = series(name, labels);
+      expect(lines, `${name} ${JSON.stringify(labels)}`).toHaveLength(1);
+      return Number(lines[0]!.split(' ').at(-1));
+    };
+    const route = { method: 'GET', route: '/disputes/:id' };
+    expect(value('http_request_duration_seconds_bucket', { ...route, status: '200', le: '+Inf' })).toBeGreaterThanOrEqual(3);
+    expect(value('http_request_duration_seconds_bucket', { ...route, status: '200', le: '0.1' })).toBeGreaterThanOrEqual(0);
+    expect(value('http_request_duration_seconds_count', { ...route, status: '404' })).toBeGreaterThanOrEqual(1);
+    expect(value('http_request_duration_seconds_count', { route: 'unmatched', status: '404' })).toBeGreaterThanOrEqual(1);
+    expect(text).not.toContain(id); // no label holds a raw path or a dispute id
+    expect(text).not.toContain('/nowhere');
+  });
+
   it('the demo clock moves forward and deadlines fire; an admin-only endpoint', async () => {
     await registerOrder('o-clock', 'buyer-ana');
     const id = (await openDispute('o-clock', tokens.ana)).id;

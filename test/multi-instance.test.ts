@@ -15,7 +15,7 @@ import { mintToken, parseKeyRing } from '../server/auth/tokens.ts';
 import { verifyStore } from '../server/cli/verify.ts';
 import { freshSchema, postgresAvailable } from './support/postgres.ts';
 import { spawnTs, type Spawned } from './support/processes.ts';
-import { startReceiver, type Receiver } from './support/receiver.ts';
+import { RECEIVER_SECRET, startReceiver, type Receiver } from './support/receiver.ts';
 import { DAY_MS, tempDir } from './support/service.ts';
 
 const DISPUTES = 24;
@@ -23,7 +23,7 @@ const EVENTS_PER_DISPUTE = 10;
 const keys = 'k1:multi-instance-secret-0123456789abcdef';
 const ring = parseKeyRing(keys);
 const token = (role: 'system' | 'buyer' | 'seller', sub: string) => mintToken(ring, { role, sub }, 3600);
-const secret = 'receiver-secret-0123456789';
+const secret = RECEIVER_SECRET;
 
 describe.skipIf(!postgresAvailable)('three instances on one PostgreSQL', () => {
   const pg = freshSchema();

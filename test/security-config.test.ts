@@ -45,6 +45,11 @@ describe('settings', () => {
     [{ ARBITER_JWKS_URL: 'ftp://idp/keys' }, /ARBITER_JWKS_URL: expected an http\(s\) URL/],
     [{ ARBITER_HEADERS_TIMEOUT_MS: '60000', ARBITER_REQUEST_TIMEOUT_MS: '1000' }, /ARBITER_HEADERS_TIMEOUT_MS: longer than ARBITER_REQUEST_TIMEOUT_MS/],
     [{ ARBITER_WEBHOOKS: '[{"id":"x"}]' }, /ARBITER_WEBHOOKS: 0\.url: .*expected JSON/],
+    [
+      { ARBITER_WEBHOOKS: '[{"id":"x","url":"http://127.0.0.1:9000/hooks","secret":"an-old-style-secret-0123456789"}]' },
+      /ARBITER_WEBHOOKS: 0\.secret: a Standard Webhooks secret: whsec_ then 24 to 64 random bytes in base64/,
+    ],
+    [{ ARBITER_WEBHOOKS: '[{"id":"x","url":"http://127.0.0.1:9000/hooks","secret":"whsec_c2hvcnQ="}]' }, /ARBITER_WEBHOOKS: 0\.secret: a Standard Webhooks/],
     [{ ARBITER_MODE: 'production' }, /ARBITER_TOKEN_KEYS: required in production mode/],
   ])('%o: one line naming the variable and the expected form', (env, message) => {
     const text = refusal(env);

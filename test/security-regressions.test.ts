@@ -10,10 +10,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type Api } from './support/api.ts';
-import { startReceiver, type Receiver } from './support/receiver.ts';
+import { RECEIVER_SECRET, startReceiver, type Receiver } from './support/receiver.ts';
 import { until } from './support/spawned.ts';
 
-const SECRET = 'receiver-secret-0123456789';
+const SECRET = RECEIVER_SECRET;
 const DAY = 86_400_000;
 
 function order(api: Api, instrument: string | null = null) {

@@ -1,21 +1,27 @@
 /**
- * `npm run webhook-receiver [-- --port 9000 --secret whsec-demo-0123456789]`: a webhook receiver to
- * watch Arbiter's deliveries. It verifies each signature, drops repeats by delivery id (a
- * delivery may arrive twice: at least once is the contract), and prints one line per step.
+ * `npm run webhook-receiver [-- --port 9000 --secret whsec_…]`: a webhook receiver to watch
+ * Arbiter's deliveries. It verifies each one as any Standard Webhooks receiver does (the
+ * `standardwebhooks` library: signature and a timestamp within 5 minutes), drops repeats by
+ * webhook-id (a delivery may arrive twice: at least once is the contract), and prints one line
+ * per step.
  */
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { verifySignature } from '../effects/webhooks.ts';
+import { Webhook } from 'standardwebhooks';
+import { WebhookSecret } from '../effects/webhooks.ts';
 
-const usage = `usage: npm run webhook-receiver [-- --port 9000 --secret whsec-demo-0123456789]
+const demoSecret = 'whsec_YXJiaXRlci1kZW1vLXdlYmhvb2stc2VjcmV0LTAwMDE=';
+const usage = `usage: npm run webhook-receiver [-- --port 9000 --secret ${demoSecret}]
 
-Listens on http://127.0.0.1:<port>/hooks, verifies each delivery's Arbiter-Signature with the
-secret, drops repeats by Arbiter-Delivery and prints one line per step.`;
+Listens on http://127.0.0.1:<port>/hooks, verifies each delivery's webhook-signature and
+webhook-timestamp with the secret (Standard Webhooks), drops repeats by webhook-id and prints one
+line per step.`;
 
 let parsed: { values: { port: string; secret: string; help?: boolean | undefined } };
 try {
   parsed = parseArgs({
-    options: { port: { type: 'string', default: '9000' }, secret: { type: 'string', default: 'whsec-demo-0123456789' }, help: { type: 'boolean', short: 'h' } },
+    options: { port: { type: 'string', default: '9000' }, secret: { type: 'string', default: demoSecret }, help: { type: 'boolean', short: 'h' } },
   });
 } catch (error) {
   console.error(`webhook-receiver: ${(error as Error).message}\n\n${usage}`);
@@ -30,15 +36,22 @@ if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
   console.error(`webhook-receiver: --port takes an integer from 0 to 65535 (got ${JSON.stringify(values.port)})\n\n${usage}`);
   process.exit(2);
 }
+if (!WebhookSecret.safeParse(values.secret).success) {
+  console.error(`webhook-receiver: --secret takes whsec_ then 24 to 64 bytes in base64 (got ${JSON.stringify(values.secret)})\n\n${usage}`);
+  process.exit(2);
+}
+const webhook = new Webhook(values.secret);
 const seen = new Set<string>();
 
-createServer((req, res) => {
+const server = createServer((req, res) => {
   let body = '';
   req.setEncoding('utf8').on('data', (chunk) => (body += chunk));
   req.on('end', () => {
-    const id = String(req.headers['arbiter-delivery']);
-    if (!verifySignature(values.secret, String(req.headers['arbiter-signature'] ?? ''), body)) {
-      console.log(`✗ bad signature on ${id}: rejected`);
+    const id = String(req.headers['webhook-id']);
+    try {
+      webhook.verify(body, req.headers as Record<string, string>);
+    } catch (error) {
+      console.log(`✗ ${id} rejected: ${(error as Error).message}`);
       res.writeHead(401).end();
       return;
     }
@@ -56,4 +69,7 @@ createServer((req, res) => {
     console.log(`✓ ${type.padEnd(16)} ${String(data.disputeId)} #${String(data.seq)}  ${step}`);
     res.writeHead(200).end();
   });
-}).listen(Number(values.port), '127.0.0.1', () => console.log(`webhook receiver on http://127.0.0.1:${values.port}/hooks (secret ${values.secret})`));
+});
+server.listen(Number(values.port), '127.0.0.1', () =>
+  console.log(`webhook receiver on http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks (secret ${values.secret})`),
+);

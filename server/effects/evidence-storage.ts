@@ -1,7 +1,7 @@
 /**
- * Evidence files (R-EVID-*): the type is read from the bytes, never from the name or the
- * declared content type; the bytes are stored content-addressed (by sha256) under a key the
- * service makes, so a client's file name never reaches the file system.
+ * Evidence files (R-EVID-*): the bytes are stored content-addressed (by sha256) under a key the
+ * service makes, so a client's file name never reaches the file system. Their type is read from
+ * the bytes (`evidence-types.ts`), never from the name or the declared content type.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
@@ -50,33 +50,6 @@ export function localDiskStorage(root: string): EvidenceStorage {
 
 export const storageKeyOf = (sha256: string) => `${sha256.slice(0, 2)}/${sha256}`;
 export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-export interface Sniffed {
-  mediaType: string;
-  kind: 'image' | 'video';
-  extension: string;
-}
-
-const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) => signature.every((b, i) => bytes[offset + i] === b);
-const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
-
-/** R-EVID-1, R-EVID-2: what the bytes are, if they are an accepted image or video. */
-export function sniffMediaType(bytes: Uint8Array): Sniffed | null {
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { mediaType: 'image/jpeg', kind: 'image', extension: 'jpg' };
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mediaType: 'image/png', kind: 'image', extension: 'png' };
-  if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return { mediaType: 'image/gif', kind: 'image', extension: 'gif' };
-  if (startsWith(bytes, ascii('BM')) && bytes.length >= 26) return { mediaType: 'image/bmp', kind: 'image', extension: 'bmp' };
-  if (startsWith(bytes, ascii('ftyp'), 4)) {
-    return startsWith(bytes, ascii('qt  '), 8)
-      ? { mediaType: 'video/quicktime', kind: 'video', extension: 'mov' }
-      : { mediaType: 'video/mp4', kind: 'video', extension: 'mp4' };
-  }
-  if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) return { mediaType: 'video/webm', kind: 'video', extension: 'webm' };
-  if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('AVI '), 8)) return { mediaType: 'video/x-msvideo', kind: 'video', extension: 'avi' };
-  return null;
-}
-
-export const acceptedEvidence = 'images (jpg/jpeg, png, gif, bmp) and videos (mp4, mov, webm, avi), recognised by their content';
 
 /** A display name safe to echo back: no path, no control characters, bounded. */
 export function displayName(name: string | undefined): string | null {

@@ -1,21 +1,35 @@
 /**
- * Webhook deliveries: each is POSTed as JSON to the subscriber's URL with
+ * Webhook deliveries in the Standard Webhooks format (https://www.standardwebhooks.com), signed
+ * with the `standardwebhooks` library, so a receiver verifies them with any Standard Webhooks
+ * library: `new Webhook(secret).verify(body, headers)`. Each is POSTed as JSON with
  *
- *   Arbiter-Delivery:  whd_…            (unique per delivery, the same on every retry)
- *   Arbiter-Event:     dispute.updated
- *   Arbiter-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of `${t}.${body}` with the subscriber's secret>
+ *   webhook-id:        whd_…            (the delivery id: unique, the same on every retry)
+ *   webhook-timestamp: <unix seconds>   (when this attempt was signed)
+ *   webhook-signature: v1,<base64 HMAC-SHA256 of `${id}.${timestamp}.${body}`>
+ *   arbiter-event:     dispute.updated
  *
  * A 2xx answer means delivered; anything else (or no answer within the timeout) is retried.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { OutboxRow } from '../../db/store.ts';
 import type { Handler } from './dispatcher.ts';
 
+/** `whsec_` then 24 to 64 bytes in base64, as Standard Webhooks secrets are written. */
+export const WebhookSecret = z.string().refine((secret) => {
+  if (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret)) return false;
+  const bytes = Buffer.from(secret.slice('whsec_'.length), 'base64').length;
+  try {
+    return bytes >= 24 && bytes <= 64 && new Webhook(secret) instanceof Webhook;
+  } catch {
+    return false; // base64 the library cannot read (wrong padding)
+  }
+}, 'a Standard Webhooks secret: whsec_ then 24 to 64 random bytes in base64');
+
 export const WebhookSubscriber = z.strictObject({
   id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'letters, digits, _ and - only'),
   url: z.url({ protocol: /^https?$/ }),
-  secret: z.string().min(16, 'a secret of at least 16 characters'),
+  secret: WebhookSecret,
 });
 export type WebhookSubscriber = z.infer<typeof WebhookSubscriber>;
 
@@ -23,21 +37,14 @@ export const WebhookSubscribers = z
   .array(WebhookSubscriber)
   .refine((subs) => new Set(subs.map((s) => s.id)).size === subs.length, 'subscriber ids must be unique');
 
-export function signature(secret: string, timestamp: number, body: string): string {
-  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-/**
- * Verifies an `Arbiter-Signature` header (what a receiver does). Refuses signatures older than
- * `toleranceSeconds`, which stops replays of captured deliveries.
- */
-export function verifySignature(secret: string, header: string, body: string, nowSeconds = Math.floor(Date.now() / 1000), toleranceSeconds = 300): boolean {
-  const parts = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]));
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || !parts.v1 || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
-  const given = Buffer.from(parts.v1);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+/** The Standard Webhooks headers of one delivery attempt, signed now (or at `at`). */
+export function webhookHeaders(secret: string, deliveryId: string, body: string, at = new Date()): Record<string, string> {
+  const seconds = Math.floor(at.getTime() / 1000);
+  return {
+    'webhook-id': deliveryId,
+    'webhook-timestamp': String(seconds),
+    'webhook-signature': new Webhook(secret).sign(deliveryId, new Date(seconds * 1000), body),
+  };
 }
 
 export function webhookHandler(subscribers: readonly WebhookSubscriber[], timeoutMs = 10_000): Handler {
@@ -49,12 +56,7 @@ export function webhookHandler(subscribers: readonly WebhookSubscriber[], timeou
     try {
       const response = await fetch(subscriber.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'arbiter-delivery': row.deliveryId,
-          'arbiter-event': row.kind,
-          'arbiter-signature': signature(subscriber.secret, Math.floor(Date.now() / 1000), body),
-        },
+        headers: { 'content-type': 'application/json', 'arbiter-event': row.kind, ...webhookHeaders(subscriber.secret, row.deliveryId, body) },
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -35,6 +35,7 @@ export function createApp(appDeps: AppDeps) {
   });
 
   return new Hono<AppEnv>()
+    .use(deps.metrics.requestTimer)
     .use(async function requestContext(c, next) {
       // Every line logged for a request carries its id; a caller's own id is kept when sane.
       const given = c.req.header('x-request-id');

@@ -1,12 +1,30 @@
-/** A webhook receiver on 127.0.0.1 for the tests: verifies signatures, records every delivery. */
+/**
+ * A webhook receiver on 127.0.0.1 for the tests: verifies each delivery as an off-the-shelf
+ * Standard Webhooks receiver does (`new Webhook(secret).verify(body, headers)`), records every one.
+ */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySignature } from '../../server/effects/webhooks.ts';
+import { Webhook } from 'standardwebhooks';
+
+/** A Standard Webhooks secret for the tests' subscribers. */
+export const RECEIVER_SECRET = `whsec_${Buffer.from('receiver-secret-0123456789abcdef').toString('base64')}`;
+
+const verifies = (webhook: Webhook, body: string, headers: IncomingMessage['headers']) => {
+  try {
+    webhook.verify(body, headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export interface Delivery {
   id: string;
   event: string;
   signatureValid: boolean;
+  /** The body and headers as they arrived, to verify again. */
+  raw: string;
+  headers: Record<string, string>;
   body: { id: string; type: string; data: { disputeId: string; seq: number; [key: string]: unknown } };
 }
 
@@ -21,7 +39,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(secret: string): Promise<Receiver> {
+export async function startReceiver(secret = RECEIVER_SECRET): Promise<Receiver> {
+  const webhook = new Webhook(secret);
   const receiver: Receiver = {
     url: '',
     received: [],
@@ -44,9 +63,11 @@ export async function startReceiver(secret: string): Promise<Receiver> {
     req.setEncoding('utf8').on('data', (chunk) => (raw += chunk));
     req.on('end', async () => {
       const delivery: Delivery = {
-        id: String(req.headers['arbiter-delivery']),
+        id: String(req.headers['webhook-id']),
         event: String(req.headers['arbiter-event']),
-        signatureValid: verifySignature(secret, String(req.headers['arbiter-signature'] ?? ''), raw),
+        signatureValid: verifies(webhook, raw, req.headers),
+        raw,
+        headers: req.headers as Record<string, string>,
         body: JSON.parse(raw),
       };
       receiver.received.push(delivery);

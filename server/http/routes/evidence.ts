@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { eventCatalog } from '../../../machines/index.ts';
-import { acceptedEvidence, displayName, sha256Of, sniffMediaType, storageKeyOf } from '../../effects/evidence-storage.ts';
+import { displayName, sha256Of, storageKeyOf } from '../../effects/evidence-storage.ts';
+import { acceptedEvidence, extensionOf, sniffMediaType } from '../../effects/evidence-types.ts';
 import { actorOf } from '../../queries/disputes.ts';
 import { authenticate } from '../authenticate.ts';
 import type { AppEnv, FullDeps } from '../deps.ts';
@@ -39,7 +40,7 @@ export function evidenceRoutes(deps: FullDeps) {
     if (!(file instanceof File))
       throw new HttpProblem('invalid-request', 'the form needs a file in the field "file"', { errors: [{ field: 'file', message: 'missing file' }] });
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const sniffed = sniffMediaType(bytes);
+    const sniffed = await sniffMediaType(bytes);
     if (!sniffed)
       throw new HttpProblem('unsupported-media-type', `the file is not an accepted type, whatever its name or declared type; accepted: ${acceptedEvidence}`);
     const cap = sniffed.kind === 'image' ? caps.imageMaxBytes : caps.videoMaxBytes;
@@ -107,7 +108,7 @@ export function evidenceRoutes(deps: FullDeps) {
       if (!bytes) throw new Error(`evidence ${found.id} is recorded but its bytes are missing from storage`);
       return c.body(new Uint8Array(bytes), 200, {
         'Content-Type': found.mediaType,
-        'Content-Disposition': `attachment; filename="${found.id}.${sniffMediaType(bytes)?.extension ?? 'bin'}"`,
+        'Content-Disposition': `attachment; filename="${found.id}.${extensionOf(found.mediaType)}"`,
         'X-Content-Type-Options': 'nosniff',
         'Content-Security-Policy': "default-src 'none'",
         ETag: `"${found.sha256}"`,

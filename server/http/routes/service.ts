@@ -64,14 +64,8 @@ export function serviceRoutes(deps: FullDeps) {
         });
       },
       async (c) => {
-        const stats = await store.stats(clock.now());
-        const text = metrics.render({
-          arbiter_disputes_open: { help: 'Disputes not yet ended.', value: stats.disputesOpen },
-          arbiter_agent_queue_depth: { help: 'Disputes waiting for an agent.', value: stats.agentQueue },
-          arbiter_deadlines_due: { help: 'Deadlines due and not yet fired.', value: stats.deadlinesDue },
-          arbiter_outbox_pending: { help: 'Effects waiting to be carried out.', value: stats.outboxPending },
-        });
-        return c.body(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+        const { text, contentType } = await metrics.render(await store.stats(clock.now()));
+        return c.body(text, 200, { 'Content-Type': contentType });
       },
     );
 }
