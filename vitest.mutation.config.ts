@@ -1,0 +1,13 @@
+/**
+ * The tests Stryker runs against each mutant (`npm run mutation`): the per-rule tests of the pure
+ * machine, in-process. The model-based suite (1,700 paths), the service, browser and process
+ * tests judge the same code too, but take too long to run once per mutant on a small machine.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/policy-rules.test.ts', 'test/stages.test.ts', 'test/events.test.ts', 'test/catalogue.test.ts'],
+    testTimeout: 30_000,
+  },
+});
