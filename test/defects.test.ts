@@ -6,18 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OpenRequest, parseEvent, type DisputeSnapshot } from '../machines/index.ts';
-import { addDays } from '../machines/time.ts';
-import { agent, buyer, carrier, day, fire, label, open, otherAgent, psp, refuse, send, seller, step, type OpenOptions } from './support/disputes.ts';
-
-const OPENED = day(12);
-const after = (days: number) => addDays(OPENED, days);
-
-function escalated(options: OpenOptions = {}) {
-  let s = open(options);
-  s = step(s, seller, after(1), 'seller.reject', { reason: 'looks fine to me' });
-  s = step(s, buyer, after(2), 'buyer.escalate');
-  return step(s, agent, after(3), 'agent.assign');
-}
+import { after, agent, buyer, carrier, day, escalated, fire, label, open, otherAgent, psp, refuse, send, seller, step } from './support/disputes.ts';
 
 const effects = (actions: { type: string; params?: unknown }[], type: string) =>
   actions.filter((a) => a.type === type).map((a) => a.params as Record<string, unknown>);

@@ -7,15 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { catchUp, disputeMachine, OpenRequest, parseEvent, parsePolicy, type DisputeSnapshot } from '../machines/index.ts';
-import { addBusinessDays, addDays } from '../machines/time.ts';
+import { addBusinessDays } from '../machines/time.ts';
 import {
+  after,
   agent,
   buyer,
   carrier,
   day,
+  escalated,
   fire,
   label,
   open,
+  OPENED,
   openRequest,
   orderFacts,
   otherAgent,
@@ -26,16 +29,6 @@ import {
   step,
   type OpenOptions,
 } from './support/disputes.ts';
-
-const OPENED = day(12);
-const after = (days: number) => addDays(OPENED, days);
-
-function escalated(options: OpenOptions = {}) {
-  let s = open(options);
-  s = step(s, seller, after(1), 'seller.reject', { reason: 'looks fine to me' });
-  s = step(s, buyer, after(2), 'buyer.escalate');
-  return step(s, agent, after(3), 'agent.assign');
-}
 
 function decided(payload: object, options: OpenOptions = {}) {
   return send(escalated(options), agent, after(4), 'agent.decide', payload);

@@ -107,3 +107,15 @@ export function refuse(snapshot: DisputeSnapshot, by: Actor, at: string, type: s
 }
 
 export const label = stateLabel;
+
+/** The instant the rule tests open their disputes, and an instant some days after it. */
+export const OPENED = day(12);
+export const after = (days: number) => addDays(OPENED, days);
+
+/** A dispute the seller rejected, the buyer escalated and an agent took (`agent-1`). */
+export function escalated(options: OpenOptions = {}) {
+  let s = open(options);
+  s = step(s, seller, after(1), 'seller.reject', { reason: 'looks fine to me' });
+  s = step(s, buyer, after(2), 'buyer.escalate');
+  return step(s, agent, after(3), 'agent.assign');
+}
