@@ -7,7 +7,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/policy-rules.test.ts', 'test/stages.test.ts', 'test/events.test.ts', 'test/catalogue.test.ts'],
+    include: [
+      'test/policy-rules.test.ts',
+      'test/defects.test.ts',
+      'test/mutants.test.ts',
+      'test/stages.test.ts',
+      'test/events.test.ts',
+      'test/catalogue.test.ts',
+    ],
     testTimeout: 30_000,
   },
 });
