@@ -3,7 +3,9 @@
  * pipeline: the next step is computed on the previous one's result while that result is still
  * being committed, and both commit in order (each checks the version it was computed from). A
  * step that fails to commit invalidates what was computed on top of it; those steps fail their
- * version check and are recomputed from the database. Bounded: least recently used go first.
+ * version check and are recomputed from the database. Safe only with one writer: where another
+ * instance commits the same version numbers, a step built on a failed one could pass its check,
+ * so the runtime pipelines on SQLite only. Bounded: least recently used go first.
  */
 import type { Loaded } from './step.ts';
 

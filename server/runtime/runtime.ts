@@ -86,6 +86,12 @@ export function createRuntime({
 }: RuntimeOptions) {
   const listeners = new Set<(committed: Committed) => void>();
   const cache = new DisputeCache(cacheSize);
+  /**
+   * Whether a step may be computed on one still committing (see DisputeCache). Only where this
+   * process is the one writer (SQLite): with several instances, another may commit the same
+   * version numbers meanwhile, and a step built on a failed one would pass its version check.
+   */
+  const pipelines = store.kind === 'sqlite';
   /** Remote announcements being read, by dispute (see `heard`). */
   const hearing = new Map<string, { next?: { from: number; to: number } | undefined; done: Promise<void> }>();
 
@@ -173,9 +179,10 @@ export function createRuntime({
       const commit = withWebhooks(result.commit, result.after, base?.snapshot.hasTag('ended') ?? false, webhookSubscribers);
       if (key) commit.idempotency = { caller: callerOf(by), key, requestHash, statusCode, disputeId: commit.disputeId, version: commit.version };
       if (options.evidence) commit.evidence = [options.evidence];
-      cache.advance(result.after); // the next step on this dispute may build on it now
+      if (pipelines) cache.advance(result.after); // the next step on this dispute may build on it now
       const [outcome] = await store.commit([commit]);
       if (outcome!.ok) {
+        if (!pipelines) cache.advance(result.after);
         notify(commit, result.after);
         return { ok: true, statusCode, dispute: result.after, replayed: false };
       }
@@ -221,7 +228,7 @@ export function createRuntime({
             continue;
           }
           const commit = withWebhooks(step.commit, step.after, loaded.snapshot.hasTag('ended'), webhookSubscribers);
-          cache.advance(step.after);
+          if (pipelines) cache.advance(step.after);
           steps.push({ disputeId, commit, after: step.after, fired: step.fired });
         } catch (error) {
           failed.push({ disputeId, error }); // e.g. an unknown machine version: reported, not retried in a loop
@@ -233,6 +240,7 @@ export function createRuntime({
         const step = steps[n]!;
         if (outcome.ok) {
           fired += step.fired;
+          if (!pipelines) cache.advance(step.after);
           notify(step.commit, step.after);
           return;
         }
