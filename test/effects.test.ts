@@ -8,51 +8,25 @@ import { join } from 'node:path';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApi, type Api } from './support/api.ts';
+import { openingBody, orderBody } from './support/bodies.ts';
 import { spawnTs } from './support/processes.ts';
 import { RECEIVER_SECRET, startReceiver, type Receiver } from './support/receiver.ts';
 
 const SECRET = RECEIVER_SECRET;
-const DAY = 86_400_000;
 let api: Api;
 let receiver: Receiver;
 let flaky: Receiver;
 let t: Record<'system' | 'buyer' | 'seller' | 'agent' | 'admin' | 'support', string>;
 
 function order(instrument: string | null = null, extra: Record<string, unknown> = {}) {
-  const now = Date.parse(api.service.clock.now()); // the demo clock moves in these tests
-  return {
-    buyerId: 'buyer-ana',
-    sellerId: 'seller-bolt',
-    currency: 'USD',
-    paymentMethod: 'card',
-    paymentInstrument: instrument,
-    items: [
-      {
-        itemId: 'item-1',
-        price: 4000,
-        shippingCost: 500,
-        shippedAt: new Date(now - 12 * DAY).toISOString(),
-        deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString(),
-        ...extra,
-      },
-    ],
-  };
+  return orderBody(api.service.clock.now(), { instrument, item: extra }); // the demo clock moves in these tests
 }
 
 async function openOn(orderId: string, instrument: string | null = null, request: Record<string, unknown> = {}) {
   expect((await api.request('PUT', `/orders/${orderId}`, { token: t.system, body: order(instrument) })).status).toBe(200);
   const res = await api.request('POST', '/disputes', {
     token: t.buyer,
-    body: {
-      orderId,
-      itemId: 'item-1',
-      type: 'refund_only',
-      reason: 'damaged_or_defective',
-      description: 'Broken',
-      amount: 4000,
-      includeShipping: true,
-      ...request,
-    },
+    body: openingBody(orderId, { includeShipping: true, ...request }),
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;

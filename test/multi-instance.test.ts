@@ -13,6 +13,7 @@ import { openPostgresStore } from '../db/postgres/index.ts';
 import type { DisputeStore } from '../db/store.ts';
 import { mintToken, parseKeyRing } from '../server/auth/tokens.ts';
 import { verifyStore } from '../server/cli/verify.ts';
+import { orderBody } from './support/bodies.ts';
 import { freshSchema, postgresAvailable } from './support/postgres.ts';
 import { spawnTs, type Spawned } from './support/processes.ts';
 import { RECEIVER_SECRET, startReceiver, type Receiver } from './support/receiver.ts';
@@ -77,15 +78,13 @@ describe.skipIf(!postgresAvailable)('three instances on one PostgreSQL', () => {
     const now = Date.now();
     const ids: string[] = [];
     for (let n = 0; n < DISPUTES; n += 1) {
-      const registered = await call(n % 3, 'PUT', `/orders/o-${n}`, token('system', 'shop'), {
-        buyerId: 'b-1',
-        sellerId: 's-1',
-        currency: 'USD',
-        paymentMethod: 'card',
-        items: [
-          { itemId: 'i-1', price: 4000, shippedAt: new Date(now - 12 * DAY_MS).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY_MS).toISOString() },
-        ],
-      });
+      const registered = await call(
+        n % 3,
+        'PUT',
+        `/orders/o-${n}`,
+        token('system', 'shop'),
+        orderBody(now, { buyerId: 'b-1', sellerId: 's-1', itemId: 'i-1', shippingCost: 0 }),
+      );
       expect(registered.status).toBe(200);
       const opened = await call((n + 1) % 3, 'POST', '/disputes', token('buyer', 'b-1'), {
         orderId: `o-${n}`,

@@ -8,8 +8,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type Api } from './support/api.ts';
+import { orderBody } from './support/bodies.ts';
 import { freshSchema, postgresAvailable } from './support/postgres.ts';
-import { DAY_MS } from './support/service.ts';
 
 /** A TCP proxy to PostgreSQL that can be cut (every connection dropped, none accepted) and restored. */
 async function startProxy(target: { host: string; port: number }) {
@@ -67,15 +67,7 @@ describe.skipIf(!postgresAvailable)('PostgreSQL unreachable', () => {
     const system = api.token('system', 'shop');
     const buyer = api.token('buyer', 'b-1');
     const now = Date.parse(api.service.clock.now());
-    const order = {
-      buyerId: 'b-1',
-      sellerId: 's-1',
-      currency: 'USD',
-      paymentMethod: 'card',
-      items: [
-        { itemId: 'i-1', price: 4000, shippedAt: new Date(now - 12 * DAY_MS).toISOString(), deliveryWindowEndsAt: new Date(now + 18 * DAY_MS).toISOString() },
-      ],
-    };
+    const order = orderBody(now, { buyerId: 'b-1', sellerId: 's-1', itemId: 'i-1', shippingCost: 0 });
     expect((await api.request('PUT', '/orders/o-1', { token: system, body: order })).status).toBe(200);
     const opened = await api.request('POST', '/disputes', {
       token: buyer,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEdge } from '../server/config.ts';
 import { buildOpenApiDocument } from '../server/http/openapi/document.ts';
 import { startApi, type Api } from './support/api.ts';
+import { openingBody as opening, orderBody } from './support/bodies.ts';
 
 const DAY = 86_400_000;
 let api: Api;
@@ -17,25 +18,7 @@ let disputeId: string;
 let evidenceId: string;
 const readIds: string[] = [];
 
-function order(buyerId: string, price = 4000, shippingCost = 500) {
-  const iso = (days: number) => new Date(Date.now() + days * DAY).toISOString();
-  return {
-    buyerId,
-    sellerId: 'seller-bolt',
-    currency: 'USD',
-    paymentMethod: 'card',
-    items: [{ itemId: 'item-1', price, shippingCost, shippedAt: iso(-12), deliveryWindowEndsAt: iso(18) }],
-  };
-}
-const opening = (orderId: string, extra: Record<string, unknown> = {}) => ({
-  orderId,
-  itemId: 'item-1',
-  type: 'refund_only',
-  reason: 'damaged_or_defective',
-  description: 'Broken',
-  amount: 4000,
-  ...extra,
-});
+const order = (buyerId: string, price = 4000, shippingCost = 500) => orderBody(Date.now(), { buyerId, price, shippingCost });
 
 beforeAll(async () => {
   api = await startApi({ config: { edge: { ...defaultEdge, maxAmount: 1_000_000, clockMaxAdvanceMs: 40 * DAY } } });

@@ -10,30 +10,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type Api } from './support/api.ts';
+import { orderBody } from './support/bodies.ts';
 import { RECEIVER_SECRET, startReceiver, type Receiver } from './support/receiver.ts';
 import { until } from './support/spawned.ts';
 
 const SECRET = RECEIVER_SECRET;
-const DAY = 86_400_000;
 
 function order(api: Api, instrument: string | null = null) {
-  const now = Date.parse(api.service.clock.now());
-  return {
-    buyerId: 'buyer-ana',
-    sellerId: 'seller-bolt',
-    currency: 'USD',
-    paymentMethod: 'card',
-    paymentInstrument: instrument,
-    items: [
-      {
-        itemId: 'item-1',
-        price: 4000,
-        shippingCost: 500,
-        shippedAt: new Date(now - 12 * DAY).toISOString(),
-        deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString(),
-      },
-    ],
-  };
+  return orderBody(api.service.clock.now(), { instrument });
 }
 
 async function openOn(api: Api, orderId: string, instrument: string | null = null) {
