@@ -107,20 +107,6 @@ export async function analysePlace(place: Place): Promise<void> {
   });
 }
 
-/** Whether a PostgreSQL server answers at `url` (within two seconds). */
-export async function postgresAnswers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 /** The server and the settings that bear on the figures, for the report. */
 export async function describePostgres(url: string): Promise<string> {
   return withClient({ url, schema: 'public' }, async (client) => {

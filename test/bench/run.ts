@@ -10,7 +10,8 @@
 import { loadavg } from 'node:os';
 import { Figures } from './figures.ts';
 import { forStore, parseOptions, pgUrlOf, type ScenarioName } from './options.ts';
-import { describePostgres, postgresAnswers, type StoreKind } from './place.ts';
+import { describePostgres, type StoreKind } from './place.ts';
+import { postgresAnswers } from '../support/pg-probe.ts';
 import { printTable, writeResults, type RunInfo } from './report.ts';
 import type { RoundContext, Scenario } from './scenario.ts';
 import { bytesScenario } from './scenarios/bytes.ts';

@@ -6,23 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { postgresAnswers } from './pg-probe.ts';
 
 export const postgresUrl = process.env.ARBITER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-export const postgresAvailable = await reachable();
+export const postgresAvailable = await postgresAnswers(postgresUrl);
 if (!postgresAvailable && process.env.CI) throw new Error(`PostgreSQL is not reachable at ${postgresUrl} in CI: .ci/run should have started it`);
 if (!postgresAvailable) console.warn(`\n*** PostgreSQL tests SKIPPED: nothing answers at ${postgresUrl} ***\n`);
 
