@@ -232,6 +232,11 @@ export interface QueueFilter {
 export interface DisputeStore {
   /** `sqlite` or `postgres`: what /readyz and the logs report. */
   readonly kind: string;
+  /**
+   * Whether this process is normally the database's only writer (SQLite), so a step may be
+   * computed on one still committing; false where several instances write (PostgreSQL).
+   */
+  readonly singleWriter: boolean;
 
   // ---- disputes ----
   getDispute(id: string): Promise<DisputeRecord | undefined>;

@@ -53,6 +53,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Dispu
 
   return guard<DisputeStore>({
     kind: 'postgres',
+    singleWriter: false,
     ...disputes,
     commit: (steps) => committer.commit(steps),
     ...effects,

@@ -41,6 +41,7 @@ export async function openSqliteStore(options: OpenOptions): Promise<DisputeStor
 
   return {
     kind: 'sqlite',
+    singleWriter: true,
     getDispute: async (id) => disputes.getDispute(id),
     getAccess: async (id) => disputes.getAccess(id),
     findDisputeByItem: async (orderId, itemId) => disputes.findDisputeByItem(orderId, itemId),

@@ -5,7 +5,7 @@
  * step that fails to commit invalidates what was computed on top of it; those steps fail their
  * version check and are recomputed from the database. Safe only with one writer: where another
  * instance commits the same version numbers, a step built on a failed one could pass its check,
- * so the runtime pipelines on SQLite only. Bounded: least recently used go first.
+ * so the runtime pipelines only on a single-writer store (SQLite). Bounded: least recently used go first.
  */
 import type { Loaded } from './step.ts';
 

@@ -88,10 +88,10 @@ export function createRuntime({
   const cache = new DisputeCache(cacheSize);
   /**
    * Whether a step may be computed on one still committing (see DisputeCache). Only where this
-   * process is the one writer (SQLite): with several instances, another may commit the same
-   * version numbers meanwhile, and a step built on a failed one would pass its version check.
+   * process is the one writer: with several instances, another may commit the same version
+   * numbers meanwhile, and a step built on a failed one would pass its version check.
    */
-  const pipelines = store.kind === 'sqlite';
+  const pipelines = store.singleWriter;
   /** Remote announcements being read, by dispute (see `heard`). */
   const hearing = new Map<string, { next?: { from: number; to: number } | undefined; done: Promise<void> }>();
 
