@@ -11,6 +11,7 @@ export default defineConfig({
       'test/policy-rules.test.ts',
       'test/defects.test.ts',
       'test/mutants.test.ts',
+      'test/refusal-wording.test.ts',
       'test/stages.test.ts',
       'test/events.test.ts',
       'test/catalogue.test.ts',

@@ -99,6 +99,7 @@ export const deadlineDefinitions: Readonly<Record<DeadlineName, DeadlineDefiniti
     lengthIn: (c) => days(c.policy.appeal.windowDays),
     effect: 'the decision becomes final',
     flagsOverdue: false,
+    // Stryker disable next-line OptionalChaining,LogicalOperator: equivalent, armed on the decision's own step (entered at decision.at)
     dueAt: (c, enteredAt) => addDays(c.decision?.at ?? enteredAt, c.policy.appeal.windowDays),
   },
   returnShipment: {
