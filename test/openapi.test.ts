@@ -1,17 +1,19 @@
 /**
  * The OpenAPI document is exactly as strict as the validation: a problem's rule is the enum of
- * docs/POLICY.md's ids, money is bounded by the deployment's ARBITER_MAX_AMOUNT (and the API
- * refuses one unit more), integers carry their real lower bounds, and every operation carries
- * examples that validate against their own schemas (JSON Schema 2020-12, with Ajv).
+ * docs/POLICY.md's ids, money is bounded as the API bounds it under the deployment's
+ * ARBITER_MAX_AMOUNT (each bound reached, one unit more refused), every integer carries both its
+ * real bounds, and every operation carries examples that validate against their own schemas
+ * (JSON Schema 2020-12, with Ajv).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { policyRuleIds, refusalRuleIds } from '../machines/index.ts';
+import { eventCatalog, eventTypes, initialContext, policyRuleIds, refusalRuleIds, type DisputeContext } from '../machines/index.ts';
 import { defaultEdge } from '../server/config.ts';
 import { startApi, type Api } from './support/api.ts';
+import { openingBody, orderBody } from './support/bodies.ts';
 
 type Json = Record<string, unknown>;
 type ValidateFn = ((data: unknown) => boolean) & { errors?: unknown[] | null };
@@ -43,6 +45,15 @@ beforeAll(async () => {
   for (const [name, schema] of Object.entries(doc.components.schemas)) ajv.addSchema({ ...absolute(schema), $id: `${base}${name}` });
 });
 afterAll(() => api.stop());
+
+/** Calls `visit` on every schema object under `node` (examples aside), with its JSON pointer. */
+function walkSchemas(node: unknown, visit: (node: Json, path: string) => void, path = ''): void {
+  if (Array.isArray(node)) node.forEach((item, i) => walkSchemas(item, visit, `${path}/${i}`));
+  else if (node && typeof node === 'object') {
+    visit(node as Json, path);
+    for (const [key, child] of Object.entries(node)) if (key !== 'examples') walkSchemas(child, visit, `${path}/${key}`);
+  }
+}
 
 interface Example {
   where: string;
@@ -122,44 +133,66 @@ describe('the OpenAPI document', () => {
     expect(rule.enum).toEqual([...refusalRuleIds]);
   });
 
-  it('money is bounded by the configured ARBITER_MAX_AMOUNT, as the API bounds it', async () => {
-    const money: string[] = [];
-    const walk = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}/${i}`));
-      else if (node && typeof node === 'object') {
-        if ((node as Json)['x-money'] === 'minor-units') money.push(`${path} ${(node as Json).maximum}`);
-        for (const [key, child] of Object.entries(node)) walk(child, `${path}/${key}`);
-      }
-    };
-    walk(doc.components.schemas, '');
-    expect(money.length).toBeGreaterThan(8);
-    expect(money.filter((line) => !line.endsWith(` ${maxAmount}`))).toEqual([]);
-    const item = ((doc.components.schemas.OrderRegistration!.properties as Json).items as { items: { properties: Record<string, Json> } }).items.properties;
-    expect([item.price!.maximum, item.shippingCost!.maximum]).toEqual([maxAmount, maxAmount]);
-
-    const order = (price: number) => ({
-      buyerId: 'buyer-ana',
-      sellerId: 'seller-bolt',
-      currency: 'USD',
-      paymentMethod: 'card',
-      items: [{ itemId: 'i', price, deliveryWindowEndsAt: '2099-01-01T00:00:00Z' }],
+  it('money is bounded as the API bounds it under the configured ARBITER_MAX_AMOUNT: each bound reached, one unit more refused', async () => {
+    const schemas = doc.components.schemas;
+    const unbounded: string[] = [];
+    walkSchemas(schemas, (node, path) => {
+      if (node['x-money'] === 'minor-units' && typeof node.maximum !== 'number') unbounded.push(path);
     });
+    expect(unbounded).toEqual([]);
+    const props = (schema: Json) => schema.properties as Record<string, Json>;
+    const item = props((props(schemas.OrderRegistration!).items as { items: Json }).items);
+    const dispute = props(schemas.Dispute!);
+    const variant = (type: string) => props((schemas.DisputeEvent!.oneOf as Json[]).find((v) => props(v).type!.const === type)!);
+    const max = (schema: Json | undefined) => schema!.maximum as number;
+    // Prices and shipping: what the order check lets through.
+    expect([max(item.price), max(item.shippingCost)]).toEqual([maxAmount, maxAmount]);
     const system = api.token('system', 'marketplace');
-    expect((await api.request('PUT', '/orders/o-max', { token: system, body: order(maxAmount) })).status).toBe(200);
-    expect((await api.request('PUT', '/orders/o-max', { token: system, body: order(maxAmount + 1) })).status).toBe(422);
+    const buyer = api.token('buyer', 'buyer-ana');
+    const seller = api.token('seller', 'seller-bolt');
+    const order = orderBody(api.service.clock.now(), { price: max(item.price), shippingCost: max(item.shippingCost) });
+    const over = { ...order, items: [{ ...order.items[0]!, shippingCost: max(item.shippingCost) + 1 }] };
+    expect((await api.request('PUT', '/orders/o-max', { token: system, body: over })).status).toBe(422);
+    expect((await api.request('PUT', '/orders/o-max', { token: system, body: order })).status).toBe(200);
+
+    // The amount asked at open: at most the price (R-OPEN-7).
+    const asked = max(props(schemas.OpenDispute!).amount);
+    const open = (amount: number) => api.request('POST', '/disputes', { token: buyer, body: openingBody('o-max', { amount, includeShipping: true }) });
+    expect((await open(asked + 1)).status).toBe(422);
+    const opened = await open(asked);
+    expect(opened.status).toBe(201);
+    // The dispute's amounts: at most what was paid, which this dispute reaches.
+    const isDispute = ajv.compile({ $ref: `${base}Dispute` });
+    expect(isDispute(opened.body), JSON.stringify(isDispute.errors)).toBe(true);
+    expect(opened.body.amounts.paid).toBe(max(props(dispute.amounts!).paid));
+    expect(opened.body.refund.requested).toBe(max(props(dispute.refund!).requested));
+
+    // An event's amounts: the limits the event catalogue computes, on the largest dispute there is.
+    const context = initialContext((await api.service.store.getDispute(opened.body.id))!.input);
+    const eventBounds = eventTypes.flatMap((type) => {
+      const maxima = (eventCatalog[type] as { maxima?: (c: DisputeContext) => Record<string, number> }).maxima?.(context) ?? {};
+      return Object.entries(maxima).map(([field, bound]) => [`${type}.${field}`, max(variant(type)[field]), bound]);
+    });
+    expect(eventBounds.length).toBeGreaterThanOrEqual(4);
+    expect(eventBounds.filter(([, documented, bound]) => documented !== bound)).toEqual([]);
+    const offer = (amount: number) =>
+      api.request('POST', `/disputes/${opened.body.id}/events`, { token: seller, body: { type: 'seller.counterOffer', amount } });
+    const counter = max(variant('seller.counterOffer').amount);
+    expect((await offer(counter + 1)).status).toBe(422);
+    const offered = await offer(counter);
+    expect(offered.status).toBe(200);
+    expect(isDispute(offered.body), JSON.stringify(isDispute.errors)).toBe(true);
+    expect(offered.body.onTheTable.offer.refund).toBe(counter);
   });
 
-  it('every integer has a real lower bound: none is left at -2^53 + 1', () => {
-    const unbounded: string[] = [];
-    const walk = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}/${i}`));
-      else if (node && typeof node === 'object') {
-        const n = node as Json;
-        if (n.type === 'integer' && (typeof n.minimum !== 'number' || n.minimum < 0)) unbounded.push(`${path} ${n.minimum}`);
-        for (const [key, child] of Object.entries(n)) if (key !== 'examples') walk(child, `${path}/${key}`);
-      }
-    };
-    walk({ paths: doc.paths, schemas: doc.components.schemas }, '');
-    expect(unbounded).toEqual([]);
+  it('every integer has both bounds, within the safe range: none left at ±(2^53 - 1) by default', () => {
+    const loose: string[] = [];
+    walkSchemas({ paths: doc.paths, schemas: doc.components.schemas }, (n, path) => {
+      if (n.type !== 'integer') return;
+      const { minimum, maximum } = n as { minimum?: unknown; maximum?: unknown };
+      const bounded = typeof minimum === 'number' && typeof maximum === 'number' && minimum >= 0 && minimum <= maximum && maximum <= Number.MAX_SAFE_INTEGER;
+      if (!bounded) loose.push(`${path} ${minimum} ${maximum}`);
+    });
+    expect(loose).toEqual([]);
   });
 });
