@@ -5,13 +5,14 @@
  * real bounds, and every operation carries examples that validate against their own schemas
  * (JSON Schema 2020-12, with Ajv).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { eventCatalog, eventTypes, initialContext, policyRuleIds, refusalRuleIds, type DisputeContext } from '../machines/index.ts';
 import { defaultEdge } from '../server/config.ts';
+import { routeDocs } from '../server/http/openapi/document.ts';
 import { startApi, type Api } from './support/api.ts';
 import { openingBody, orderBody } from './support/bodies.ts';
 
@@ -194,5 +195,65 @@ describe('the OpenAPI document', () => {
       if (!bounded) loose.push(`${path} ${minimum} ${maximum}`);
     });
     expect(loose).toEqual([]);
+  });
+});
+
+describe('query parameters', () => {
+  it('every one a route reads is documented: routes read the query only through a schema, the one their documentation lists', async () => {
+    const dir = new URL('../server/http/routes/', import.meta.url);
+    const schemaModule = (await import('../server/http/schemas.ts')) as Record<string, unknown>;
+    const checked: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      expect(text, `${file} reads the query string around its schema`).not.toMatch(/\.req\.quer(y|ies)\(/);
+      // A route's query schema is its own export or one of server/http/schemas.ts.
+      const exports = { ...schemaModule, ...((await import(new URL(file, dir).href)) as Record<string, unknown>) };
+      // Each route's method and path, and the schema of the `queryOf` among its middleware.
+      const uses = [...text.matchAll(/\.(get|post|put|delete)\(\s*'([^']+)'((?:(?!\.(?:get|post|put|delete)\()[\s\S])*?)queryOf\((\w+)\)/g)];
+      expect(uses.length, `${file}: every queryOf is in a route the pattern finds`).toBe(text.split('queryOf(').length - 1);
+      for (const [, method, path, , name] of uses) {
+        const route = `${method} ${path!.replace(/:(\w+)/g, '{$1}')}`;
+        const documented = routeDocs.find((r) => `${r.method} ${r.path}` === route);
+        expect(exports[name!], `${file} or schemas.ts exports ${name}`).toBeDefined();
+        expect(documented?.query, `${route} documents the query schema it validates with`).toBe(exports[name!]);
+        const parameters = ((doc.paths[documented!.path]![method!] as Json).parameters as Json[]).filter((p) => p.in === 'query').map((p) => p.name);
+        expect(parameters, route).toEqual(Object.keys((exports[name!] as z.ZodObject).shape));
+        checked.push(route);
+      }
+    }
+    expect(checked).toEqual(expect.arrayContaining(['get /disputes', 'get /disputes/{id}/evidence', 'get /agent/queue', 'get /admin/outbox']));
+  });
+
+  it('includeHidden is documented with an example and does what it says: support sees hidden evidence, a buyer asking is ignored, a bad value refused', async () => {
+    const param = ((doc.paths['/disputes/{id}/evidence']!.get as Json).parameters as Json[]).find((p) => p.name === 'includeHidden');
+    expect(param).toMatchObject({ in: 'query', required: false, example: 'true', schema: { type: 'string', enum: ['true', 'false'] } });
+    expect(param!.description).toMatch(/Agents, support and admins only: for buyers and sellers it is ignored/);
+
+    const [system, buyer, support] = [api.token('system', 'marketplace'), api.token('buyer', 'buyer-ana'), api.token('support', 'support-sam')];
+    expect((await api.request('PUT', '/orders/o-hidden', { token: system, body: orderBody(api.service.clock.now()) })).status).toBe(200);
+    const { id } = (await api.request('POST', '/disputes', { token: buyer, body: openingBody('o-hidden') })).body as { id: string };
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
+    const form = new FormData();
+    form.set('file', new Blob([png], { type: 'image/png' }), 'photo.png');
+    const uploaded = await fetch(`${api.url}/disputes/${id}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${buyer}` }, body: form });
+    const evidenceId = ((await uploaded.json()) as { evidence: { id: string } }).evidence.id;
+    expect((await api.request('POST', `/disputes/${id}/evidence/${evidenceId}/hide`, { token: buyer })).status).toBe(200);
+
+    const list = (token: string, query = '') => api.request('GET', `/disputes/${id}/evidence${query}`, { token });
+    expect((await list(support)).body.items).toEqual([]);
+    expect((await list(support, '?includeHidden=false')).body.items).toEqual([]);
+    expect((await list(support, '?includeHidden=true')).body.items).toEqual([expect.objectContaining({ id: evidenceId, hidden: true })]);
+    const ignored = await list(buyer, '?includeHidden=true');
+    expect([ignored.status, ignored.body.items]).toEqual([200, []]);
+    for (const query of ['?includeHidden=yes', '?includeHidden=true&hidden=true']) {
+      const refused = await list(support, query);
+      expect([refused.status, refused.headers.get('content-type'), refused.body.type], query).toEqual([
+        422,
+        'application/problem+json',
+        '/problems/invalid-request',
+      ]);
+    }
+    // Who may not see the dispute learns nothing from a bad query either: 404 comes first.
+    expect((await list(api.token('seller', 'seller-other'), '?includeHidden=yes')).status).toBe(404);
   });
 });

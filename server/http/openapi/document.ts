@@ -72,7 +72,15 @@ function pathParamSchema(name: string, path: string): Record<string, unknown> {
 
 function queryParams(query: z.ZodObject) {
   const json = z.toJSONSchema(query, { io: 'input' }) as { properties: Record<string, Record<string, unknown>>; required?: string[] };
-  return Object.entries(json.properties).map(([name, schema]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema }));
+  // A parameter's description and example go on the parameter, where reference pages show them.
+  return Object.entries(json.properties).map(([name, { description, example, ...schema }]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    ...(description !== undefined ? { description } : {}),
+    ...(example !== undefined ? { example } : {}),
+    schema,
+  }));
 }
 
 export function buildOpenApiDocument(options: { maxAmount?: number } = {}) {
