@@ -4,7 +4,7 @@
  * the `Idempotency-Key` and `If-Match` headers. Each failure is a problem; nothing unchecked
  * reaches the runtime or the store.
  */
-import type { Context } from 'hono';
+import type { Context, Env, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { validator } from 'hono/validator';
@@ -68,10 +68,15 @@ export function limitBody(maxBytes: number, what = 'this route') {
   });
 }
 
-/** A JSON body of this shape: 415 without a JSON content type, 400 malformed or hostile, 422 invalid. */
-export function jsonBody<S extends z.ZodType>(schema: S) {
+/**
+ * A JSON body of this shape: 415 without a JSON content type, 400 malformed or hostile, 422 invalid.
+ * The route's type says a caller sends `In`, the schema's input (`z.input`: fields with defaults
+ * optional), and the handler gets its output: so `hc<AppType>` asks exactly what the server takes.
+ * `In` is given apart only where a route takes any object and its runtime checks the rest (events).
+ */
+export function jsonBody<S extends z.ZodType, In = z.input<S>>(schema: S) {
   // Hono's validator parses a JSON content type (malformed JSON is its 400, mapped in onError).
-  return validator('json', function jsonBody(value: unknown, c: Context) {
+  const check = validator('json', function jsonBody(value: unknown, c: Context) {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/([\w.-]+\+)?json\b/i.test(type))
       throw new HttpProblem('unsupported-media-type', `send a JSON body with Content-Type: application/json (got ${type || 'none'})`);
@@ -79,6 +84,8 @@ export function jsonBody<S extends z.ZodType>(schema: S) {
     if (hostile) throw new HttpProblem('malformed-request', `the body is refused: it holds ${hostile}`);
     return parseWith<S>(schema, value);
   });
+  // Left to itself, Hono would type what a client sends as what the validator returns (defaults required).
+  return check as unknown as MiddlewareHandler<Env, string, { in: { json: In }; out: { json: z.output<S> } }>;
 }
 
 export function queryOf<S extends z.ZodType>(schema: S) {

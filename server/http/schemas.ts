@@ -3,7 +3,7 @@
  * document. Objects are strict: an unknown field is an error, never silently dropped.
  */
 import { z } from 'zod';
-import { eventCatalog, eventTypes, OpenRequest, OrderItemFacts, refusalRuleIds, stages } from '../../machines/index.ts';
+import { eventCatalog, eventTypes, OpenRequest, OrderItemFacts, refusalRuleIds, stages, type EventPayloadInput, type EventType } from '../../machines/index.ts';
 import '../queries/view.ts'; // registers the Dispute schema for the OpenAPI document
 
 const Id = z.string().trim().min(1).max(200);
@@ -53,6 +53,12 @@ export const EventBody = z
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],
   )
   .meta({ id: 'DisputeEvent' });
+
+/**
+ * An event as a client writes it: `{ type, ...payload }`, per type the input of the catalogue's
+ * schema that the runtime validates it with (`EventBody` is the same union, for the document).
+ */
+export type EventInput = { [T in EventType]: { type: T } & EventPayloadInput<T> }[EventType];
 
 export const MessageBody = z.strictObject({ body: z.string().trim().min(1).max(4000) }).meta({ id: 'Message' });
 export const SessionBody = z

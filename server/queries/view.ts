@@ -23,7 +23,8 @@ import {
 } from '../../machines/index.ts';
 import type { Loaded } from '../runtime/step.ts';
 
-const amount = z.number().int().min(0);
+/** An amount of the dispute's money: at most what was paid for the item (R-FUND-1, R-REF-4). */
+const amount = z.number().int().min(0).meta({ 'x-money': 'minor-units', 'x-money-bound': 'paid' });
 const Funds = z.object({ currency: z.string(), paid: amount, held: amount, refunded: amount, released: amount });
 
 const Region = z.object({

@@ -21,7 +21,7 @@ export function orderBody(now: number | string, options: OrderBodyOptions = {}) 
     buyerId: options.buyerId ?? 'buyer-ana',
     sellerId: options.sellerId ?? 'seller-bolt',
     currency: 'USD',
-    paymentMethod: 'card',
+    paymentMethod: 'card' as const,
     ...(options.instrument !== undefined ? { paymentInstrument: options.instrument } : {}),
     items: [
       {

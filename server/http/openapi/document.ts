@@ -2,8 +2,9 @@
  * The OpenAPI 3.1 document, generated from the zod schemas (`z.toJSONSchema`, JSON Schema
  * 2020-12 as OpenAPI 3.1 uses it) and the route tables (`routes-*.ts`). A test checks that the table and
  * the app's routes are the same set, so the document cannot drift from what is served. It is as
- * strict as the validation: money fields are bounded by the configured ARBITER_MAX_AMOUNT, and
- * every operation carries examples (`examples.ts`) that a test validates against their schemas.
+ * strict as the validation: money fields are bounded as the configured ARBITER_MAX_AMOUNT bounds
+ * them (`money.ts`), and every operation carries examples (`examples.ts`) that a test validates
+ * against their schemas.
  */
 import { createRequire } from 'node:module';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import { PathId } from '../inputs.ts';
 import { problemTypes } from '../problems.ts';
 import '../schemas.ts';
 import { documentExamples, problemExamples } from './examples.ts';
+import { boundMoney, moneyBounds } from './money.ts';
 import { ref, type RouteDoc } from './route-doc.ts';
 import { coreRouteDocs } from './routes-core.ts';
 import { moreRouteDocs } from './routes-more.ts';
@@ -45,16 +47,6 @@ const headerParams = {
   },
 };
 
-/** Money is bounded by the deployment's ARBITER_MAX_AMOUNT: prices and shipping by the order check, every other amount by the price it may not exceed. */
-function boundMoney(schema: unknown, maxAmount: number): void {
-  if (Array.isArray(schema)) for (const item of schema) boundMoney(item, maxAmount);
-  else if (schema && typeof schema === 'object') {
-    const node = schema as Record<string, unknown>;
-    if (node['x-money'] === 'minor-units' && node.type === 'integer') node.maximum = Math.min(maxAmount, (node.maximum as number | undefined) ?? maxAmount);
-    for (const child of Object.values(node)) boundMoney(child, maxAmount);
-  }
-}
-
 function componentSchemas(maxAmount: number): Record<string, unknown> {
   const { schemas } = z.toJSONSchema(z.globalRegistry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' }) as {
     schemas: Record<string, Record<string, unknown>>;
@@ -63,7 +55,7 @@ function componentSchemas(maxAmount: number): Record<string, unknown> {
     delete schema.$schema;
     delete schema.$id;
   }
-  boundMoney(schemas, maxAmount);
+  boundMoney(schemas, moneyBounds(maxAmount));
   return schemas;
 }
 
@@ -80,7 +72,15 @@ function pathParamSchema(name: string, path: string): Record<string, unknown> {
 
 function queryParams(query: z.ZodObject) {
   const json = z.toJSONSchema(query, { io: 'input' }) as { properties: Record<string, Record<string, unknown>>; required?: string[] };
-  return Object.entries(json.properties).map(([name, schema]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema }));
+  // A parameter's description and example go on the parameter, where reference pages show them.
+  return Object.entries(json.properties).map(([name, { description, example, ...schema }]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    ...(description !== undefined ? { description } : {}),
+    ...(example !== undefined ? { example } : {}),
+    schema,
+  }));
 }
 
 export function buildOpenApiDocument(options: { maxAmount?: number } = {}) {

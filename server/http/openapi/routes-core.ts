@@ -167,7 +167,11 @@ export const coreRouteDocs: RouteDoc[] = [
       description: 'History, oldest first',
       json: {
         type: 'object',
-        properties: { disputeId: { type: 'string' }, version: { type: 'integer', minimum: 1 }, items: { type: 'array', items: ref('HistoryEntry') } },
+        properties: {
+          disputeId: { type: 'string' },
+          version: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+          items: { type: 'array', items: ref('HistoryEntry') },
+        },
       },
     },
     errors: [401, 404],

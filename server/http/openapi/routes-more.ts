@@ -1,6 +1,7 @@
 /** The documented routes of agents, evidence, effects, live views, the machine, the inspector and admin. */
-import { z } from 'zod';
 import { OutboxQuery } from '../routes/admin.ts';
+import { QueueQuery } from '../routes/agent.ts';
+import { EvidenceQuery } from '../routes/evidence.ts';
 import { PathsQuery } from '../routes/machines.ts';
 import { ref, type RouteDoc } from './route-doc.ts';
 
@@ -11,7 +12,7 @@ export const moreRouteDocs: RouteDoc[] = [
     tag: 'Agents',
     auth: true,
     summary: 'Disputes waiting for an agent, the earliest decision due first (overdue first of all), then the rest',
-    query: z.strictObject({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    query: QueueQuery,
     ok: {
       status: 200,
       description: 'The queue',
@@ -43,9 +44,12 @@ export const moreRouteDocs: RouteDoc[] = [
     path: '/disputes/{id}/evidence',
     tag: 'Evidence',
     auth: true,
-    summary: 'The evidence on the case (agents and support may add ?includeHidden=true)',
+    query: EvidenceQuery,
+    summary: 'The evidence on the case',
+    description:
+      'Evidence hidden from the case (R-EVID-3) is left out. Agents, support and admins may ask for it with `?includeHidden=true`: it comes marked `hidden: true`. Buyers and sellers never see hidden evidence: for them the parameter is ignored.',
     ok: { status: 200, description: 'Evidence metadata', json: { type: 'object' } },
-    errors: [401, 404],
+    errors: [401, 404, 422],
   },
   {
     method: 'get',

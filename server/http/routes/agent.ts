@@ -5,7 +5,7 @@ import { authenticate, requireRole } from '../authenticate.ts';
 import type { AppEnv, FullDeps } from '../deps.ts';
 import { queryOf } from '../inputs.ts';
 
-const QueueQuery = z.strictObject({ cursor: z.string().max(400).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const QueueQuery = z.strictObject({ cursor: z.string().max(400).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 export function agentRoutes(deps: FullDeps) {
   const auth = authenticate(deps);

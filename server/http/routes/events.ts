@@ -6,7 +6,7 @@ import type { AppEnv, FullDeps } from '../deps.ts';
 import { problemFor } from '../errors.ts';
 import { idempotencyKeyOf, jsonBody, limitBody } from '../inputs.ts';
 import { HttpProblem } from '../problems.ts';
-import { CarrierReturnBody, MessageBody } from '../schemas.ts';
+import { CarrierReturnBody, MessageBody, type EventInput } from '../schemas.ts';
 import { sendEvent } from '../send-event.ts';
 import { mayReadDispute } from '../visible.ts';
 
@@ -21,8 +21,11 @@ export function eventRoutes(deps: FullDeps) {
 
   return (
     new Hono<AppEnv>()
-      // The event's own schema (one per type, in the event catalogue) is checked by the runtime.
-      .post('/disputes/:id/events', auth, mayRead, small, jsonBody(AnyEvent), (c) => sendEvent(c, deps, c.req.param('id'), c.req.valid('json')))
+      // The event's own schema (one per type, in the event catalogue) is checked by the runtime,
+      // after the sender's role: what a caller may send is typed as that schema's input.
+      .post('/disputes/:id/events', auth, mayRead, small, jsonBody<typeof AnyEvent, EventInput>(AnyEvent), (c) =>
+        sendEvent(c, deps, c.req.param('id'), c.req.valid('json')),
+      )
       .post('/disputes/:id/messages', auth, mayRead, small, jsonBody(MessageBody), (c) =>
         sendEvent(c, deps, c.req.param('id'), { type: 'message.send', body: c.req.valid('json').body }),
       )

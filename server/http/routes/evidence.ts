@@ -13,13 +13,21 @@ import { actorOf } from '../../queries/disputes.ts';
 import { authenticate } from '../authenticate.ts';
 import type { AppEnv, FullDeps } from '../deps.ts';
 import { problemFor } from '../errors.ts';
-import { idempotencyKeyOf, limitBody, paramsOf, PathId } from '../inputs.ts';
+import { idempotencyKeyOf, limitBody, paramsOf, PathId, queryOf } from '../inputs.ts';
 import { HttpProblem } from '../problems.ts';
 import { sendEvent } from '../send-event.ts';
 import { mayReadDispute, visibleDispute } from '../visible.ts';
 
 const EvidenceParams = z.object({ id: PathId, evidenceId: PathId });
 const mayViewHidden = (role: string) => ['agent', 'support', 'admin'].includes(role);
+
+export const EvidenceQuery = z.strictObject({
+  includeHidden: z.enum(['true', 'false']).optional().meta({
+    description:
+      'true: list hidden evidence too, marked hidden: true (R-EVID-3). Agents, support and admins only: for buyers and sellers it is ignored, they never see hidden evidence',
+    example: 'true',
+  }),
+});
 
 export function evidenceRoutes(deps: FullDeps) {
   const { service } = deps;
@@ -88,9 +96,9 @@ export function evidenceRoutes(deps: FullDeps) {
 
   return new Hono<AppEnv>()
     .post('/disputes/:id/evidence', auth, mayReadDispute(deps), limitBody(64 * 1024 * 1024, 'evidence uploads'), upload)
-    .get('/disputes/:id/evidence', auth, async (c) => {
+    .get('/disputes/:id/evidence', auth, mayReadDispute(deps), queryOf(EvidenceQuery), async (c) => {
       const dispute = await visibleDispute(c, deps, c.req.param('id'));
-      const includeHidden = mayViewHidden(c.get('principal').role) && c.req.query('includeHidden') === 'true';
+      const includeHidden = mayViewHidden(c.get('principal').role) && c.req.valid('query').includeHidden === 'true';
       const hidden = new Set(dispute.snapshot.context.hiddenEvidenceIds);
       const items = (await service.store.listEvidence(dispute.id))
         .map(({ storageKey: _key, ...e }) => ({ ...e, hidden: hidden.has(e.id) }))
