@@ -1,7 +1,9 @@
 /**
  * The @statelyai/inspect bridge, against WebSocket servers started by the test (one dropping the
- * bridge's connection, one not listening yet).
+ * bridge's connection, one not listening yet), and `npm run stately-relay` as a real process
+ * between the bridge and a stand-in for its browser page.
  */
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -9,6 +11,7 @@ import { createMachine, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { disputeMachine, portableConfig } from '../machines/index.ts';
 import { attachStatelyInspector } from '../server/effects/stately-bridge.ts';
 import type { Service } from '../server/service.ts';
+import { spawnTs } from './support/processes.ts';
 import { notReceived, registerSampleOrder, startTestService, tempDir } from './support/service.ts';
 
 type Message = {
@@ -130,5 +133,64 @@ describe('the bridge', () => {
       bridge.stop();
       await new Promise((resolve) => late.server.close(resolve));
     }
+  });
+});
+
+/** A GET of the relay's page with the Host header given. */
+const getPage = (port: number, host: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject).end();
+  });
+/** A WebSocket client, as a page of `origin` opens one; what it hears. */
+const connect = (url: string, origin: string) =>
+  new Promise<{ ws: WebSocket; heard: Message[] }>((resolve, reject) => {
+    const ws = new WebSocket(url, { origin });
+    const heard: Message[] = [];
+    ws.on('message', (data) => heard.push(JSON.parse(String(data))));
+    ws.once('open', () => resolve({ ws, heard }));
+    ws.once('error', reject);
+  });
+
+describe('npm run stately-relay', () => {
+  it('serves its page on 127.0.0.1 and relays the bridge’s messages to it, the last ones replayed to a page opened late; other sites are refused', async () => {
+    const relayProcess = spawnTs('server/cli/stately-relay.ts', ['--port', '0', '--buffer', '3']);
+    const pages: WebSocket[] = [];
+    try {
+      const port = Number(/^stately relay on ws:\/\/127\.0\.0\.1:(\d+):/.exec(await relayProcess.waitFor(/^stately relay on /))![1]);
+      const url = `ws://127.0.0.1:${port}`;
+      const page = await getPage(port, `127.0.0.1:${port}`);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<iframe id="inspector" title="Stately inspector" src="https://stately.ai/inspect"></iframe>');
+      expect(page.body).toContain("new WebSocket('ws://' + location.host)");
+      expect((await getPage(port, `rebound.example:${port}`)).status).toBe(403); // a name rebound to 127.0.0.1
+      await expect(connect(url, 'https://elsewhere.example')).rejects.toThrow(/Unexpected server response: 401/);
+
+      const opened = await connect(url, `http://127.0.0.1:${port}`);
+      pages.push(opened.ws);
+      const bridge = attachStatelyInspector(service.runtime, url);
+      const id = await openDispute();
+      await until(() => opened.heard.length >= 3);
+      bridge.stop();
+      expect(opened.heard.map((m) => [m.type, m.sessionId])).toEqual([
+        ['@xstate.actor', id],
+        ['@xstate.event', id],
+        ['@xstate.snapshot', id],
+      ]);
+      expect(opened.heard[0]?.name).toBe(disputeMachine.id);
+
+      const late = await connect(url, `http://127.0.0.1:${port}`);
+      pages.push(late.ws);
+      await until(() => late.heard.length >= 3);
+      expect(late.heard).toEqual(opened.heard);
+    } finally {
+      for (const ws of pages) ws.close();
+      relayProcess.child.kill('SIGTERM');
+    }
+    expect((await relayProcess.exited).code).toBe(0);
   });
 });

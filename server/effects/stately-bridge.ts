@@ -1,10 +1,10 @@
 /**
  * The `@statelyai/inspect` bridge: with ARBITER_STATELY_INSPECT set to a WebSocket URL (a relay
- * to Stately's inspector), every committed step is sent to the inspector as inspection events:
- * the dispute as an actor of the `dispute` machine, with its definition, then each applied event
- * and the snapshot after it. Our core computes steps with `transition()`,
- * which emits nothing by itself, so the write path's commit listener calls the inspector.
- * (`@xstate/inspect`, named in early plans, supports XState v4 only.)
+ * to Stately's inspector, such as `npm run stately-relay`), every committed step is sent to the
+ * inspector as inspection events: the dispute as an actor of the `dispute` machine, with its
+ * definition, then each applied event and the snapshot after it. Our core computes steps with
+ * `transition()`, which emits nothing by itself, so the write path's commit listener calls the
+ * inspector. (`@xstate/inspect`, named in early plans, supports XState v4 only.)
  *
  * The library builds the messages; this file owns the socket. The library's own WebSocket
  * adapter never reconnects once a relay closes the connection (it retries only a failed
