@@ -71,12 +71,25 @@ export interface MachineDescription {
 
 const pathOf = (node: AnyStateNode) => node.path.join('.');
 
-function guardName(guard: unknown): string | null {
+/**
+ * A guard as people read it: its name, a parametrized one with its `name` parameter
+ * (`deadlineIsDue(sellerResponse)`), a composite one from its parts (`a && b`, `a || b`, `!a`).
+ */
+export function guardName(guard: unknown): string | null {
   if (guard === undefined || guard === null) return null;
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'function') {
-    const composite = guard as { name?: string; guards?: unknown[] };
-    if (composite.guards) return composite.guards.map(guardName).join(composite.name === 'or' ? ' || ' : ' && ');
+    const composite = guard as { name?: string; guards?: unknown[]; stateValue?: unknown };
+    if (composite.guards) {
+      // `and` and `or` inside another composite keep their parentheses; `not` binds tighter.
+      const part = (g: unknown) => {
+        const inner = g as { name?: string; guards?: unknown[] };
+        return typeof g === 'function' && inner.guards && inner.name !== 'not' ? `(${guardName(g)})` : guardName(g);
+      };
+      if (composite.name === 'not') return `!${part(composite.guards[0])}`;
+      return composite.guards.map(part).join(composite.name === 'or' ? ' || ' : ' && ');
+    }
+    if (composite.name === 'stateIn' && typeof composite.stateValue === 'string') return `in(${composite.stateValue})`;
     return composite.name || 'inline';
   }
   if (typeof guard === 'object' && 'type' in guard) {

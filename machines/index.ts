@@ -50,7 +50,8 @@ export { ifNobodyActs, type Forecast, type ForecastStep } from './outlook.ts';
 export { refusalProblems } from './refusals.ts';
 export { policyRuleIds, refusalRuleIds, type PolicyRuleId, type RefusalRuleId } from './rule-ids.ts';
 export { termsOnTheTable, type Terms } from './terms.ts';
-export { describeMachine, type EventDescription, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
+export { describeMachine, guardName, type EventDescription, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';
+export { portableConfig, type Portable, type PortableConfig } from './portable-config.ts';
 export {
   compactSnapshot,
   expandSnapshot,

@@ -139,7 +139,11 @@ export const variables: Record<string, Variable> = {
     form: 'a folder path',
     meaning: 'where evidence files are stored (default: evidence/ beside the database)',
   },
-  ARBITER_STATELY_INSPECT: { schema: z.url({ protocol: /^wss?$/ }), form: 'a ws:// or wss:// URL', meaning: "Stately's inspector to stream every step to" },
+  ARBITER_STATELY_INSPECT: {
+    schema: z.url({ protocol: /^wss?$/ }),
+    form: 'a ws:// or wss:// URL',
+    meaning: "a relay to Stately's inspector (npm run stately-relay) to stream every step to",
+  },
   ARBITER_LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error'], 'the least severe log lines written', 'info'),
   ARBITER_LOG_FORMAT: oneOf(['json', 'text'], 'json lines (production default) or text for a person (demo default)'),
   ARBITER_SCHEDULER_POLL_MS: int(10, 60_000, 'longest sleep of the deadline scheduler', 1000),

@@ -92,6 +92,7 @@ describe('the service process', () => {
       ['server/cli/verify.ts', /usage: npm run verify/],
       ['server/cli/token.ts', /usage: npm run token/],
       ['server/cli/webhook-receiver.ts', /usage: npm run webhook-receiver/],
+      ['server/cli/stately-relay.ts', /usage: npm run stately-relay/],
     ];
     await Promise.all(
       commands.map(async ([file, text]) => {
