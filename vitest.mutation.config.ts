@@ -12,6 +12,7 @@ export default defineConfig({
       'test/defects.test.ts',
       'test/mutants.test.ts',
       'test/refusal-wording.test.ts',
+      'test/refusal-explanations.test.ts',
       'test/stages.test.ts',
       'test/events.test.ts',
       'test/catalogue.test.ts',
