@@ -4,7 +4,6 @@
  * frozen policy). The settings looked for are read from the policy schema itself.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   activeRegions,
   defaultPolicy,
@@ -12,38 +11,13 @@ import {
   disputeMachine,
   leafPaths,
   parsePolicy,
-  PolicySchema,
   stateDescription,
   type DisputeSnapshot,
   type Policy,
 } from '../machines/index.ts';
 import { inWords, policySettings } from '../machines/policy-words.ts';
 import { guardsInWords } from '../machines/guard-words.ts';
-
-type JsonSchema = { properties?: Record<string, JsonSchema>; $defs?: Record<string, JsonSchema> };
-
-/** Every setting of the policy schema as a dotted path, and the bare names of its leaves. */
-export function schemaSettings(): { paths: string[]; names: string[] } {
-  const paths: string[] = [];
-  const walk = (schema: JsonSchema, prefix: string) => {
-    for (const [key, child] of Object.entries(schema.properties ?? {})) {
-      const path = prefix ? `${prefix}.${key}` : key;
-      paths.push(path);
-      walk(child, path);
-    }
-  };
-  const schema = z.toJSONSchema(PolicySchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  walk(schema.$defs?.Policy ?? schema, '');
-  return { paths, names: [...new Set(paths.map((p) => p.split('.').at(-1)!))].filter((n) => /[A-Z]/.test(n)) };
-}
-
-/** The setting names a text shows a person (none may be there). */
-export function settingsShown(text: string): string[] {
-  const { paths, names } = schemaSettings();
-  const dotted = (text.match(/\b[a-z]+\.[a-z][A-Za-z_.]+\b/g) ?? []).filter((token) => paths.some((p) => token === p || token.startsWith(`${p}.`)));
-  const bare = names.filter((name) => new RegExp(`\\b${name}\\b`).test(text));
-  return [...dotted, ...bare];
-}
+import { schemaSettings, settingsShown } from './support/policy-settings.ts';
 
 const strict: Policy = parsePolicy({ negotiation: { sellerResponseDays: 9, maxDays: 20 }, appeal: { windowDays: 3 } });
 
