@@ -21,7 +21,7 @@ createMachine({
       entry: { type: 'closeWith', params: { end: 'refused' } },
     },
     negotiating: {
-      description: 'Stage 1 (R-NEG-*): buyer and seller try to agree, for at most negotiation.maxDays',
+      description: 'Buyer and seller try to agree, for at most negotiation.maxDays (stage 1, R-NEG-*)',
       meta: { label: 'Negotiation between buyer and seller', deadlines: ['negotiationEnd'] },
       entry: { type: 'armDeadline', params: { name: 'negotiationEnd' } },
       exit: { type: 'disarmDeadline', params: { name: 'negotiationEnd' } },
@@ -124,7 +124,7 @@ createMachine({
       },
     },
     escalated: {
-      description: 'Stage 2 (R-ESC-*): an agent decides within escalation.decisionDays (overdue is flagged)',
+      description: 'An agent decides within escalation.decisionDays; overdue is flagged, never decided automatically (stage 2, R-ESC-*)',
       meta: { label: 'With a platform agent', deadlines: ['decisionDue'] },
       entry: { type: 'armDeadline', params: { name: 'decisionDue' } },
       exit: { type: 'disarmDeadline', params: { name: 'decisionDue' } },
@@ -196,7 +196,7 @@ createMachine({
       },
       states: {
         decision: {
-          description: 'R-APL-*: a platform decision may be appealed once within the window; agreements are final at once',
+          description: 'A platform decision may be appealed once within the window; agreements are final at once (R-APL-*)',
           meta: { label: 'Decision' },
           initial: 'checking',
           states: {
@@ -259,7 +259,7 @@ createMachine({
               ],
             },
             returnLeg: {
-              description: 'R-RET-*: the buyer returns the goods before the refund',
+              description: 'The buyer returns the goods before the refund (R-RET-*)',
               meta: { label: 'Return of the item' },
               tags: ['refunding'],
               initial: 'awaitingShipment',
@@ -313,7 +313,7 @@ createMachine({
               },
             },
             settlement: {
-              description: 'R-REF-*: the refund is with the payment provider; overdue past the method’s window is flagged',
+              description: 'The refund is with the payment provider; overdue past the method’s window is flagged (R-REF-*)',
               meta: { label: 'Refund with the payment provider', deadlines: ['refundOverdue'] },
               tags: ['refunding'],
               entry: { type: 'armDeadline', params: { name: 'refundOverdue' } },

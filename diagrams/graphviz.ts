@@ -40,13 +40,14 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/** An edge's words: the event, how long a deadline waits (in the described policy's numbers), the guard as a condition. */
 function edgeLabel(t: TransitionDescription, machine: MachineDescription): string {
   if (t.deadline) {
     const d = machine.deadlines.find((x) => x.name === t.deadline);
     return `${t.event}\nafter ${d?.length ?? ''} (${d?.rule ?? ''})`;
   }
   const event = t.event ?? 'always';
-  return t.guard ? `${event}\n[${t.guard}]` : event;
+  return t.guardWords ? [event, ...wrap(t.guardWords, 28)].join('\n') : event;
 }
 
 /** The deepest compound state holding both ends: where an edge's label node belongs. */

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { payloadJsonSchema } from './available.ts';
 import { eventCatalog, eventTypes, isEventType, type EventType } from './events.ts';
 import { OpenRequest } from './order.ts';
-import { evidenceFormats } from './policy.ts';
+import { guardWords } from './guard-words.ts';
+import { defaultPolicy, evidenceFormats, type PaymentMethodKind, type Policy } from './policy.ts';
+import { inWords, settingsNamed } from './policy-words.ts';
 import { stagesIn, type Stage } from './stages.ts';
 
 /**
@@ -22,7 +24,10 @@ export interface StateDescription {
   parent: string | null;
   type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
   initial: string | null;
+  /** What it means, with the policy's numbers in words ("The seller has 5 days to answer…"). */
   description: string | null;
+  /** The policy settings the description reads its numbers from, for developers. */
+  settings: string[];
   tags: string[];
   /** The lifecycle stage of this state and its descendants, from its own or an ancestor's tags. */
   stage: Stage | null;
@@ -37,6 +42,8 @@ export interface TransitionDescription {
   event: string | null;
   targets: string[];
   guard: string | null;
+  /** The guard as a condition in words, e.g. "if the offer is valid". */
+  guardWords: string | null;
   actions: string[];
   roles: string[];
   /** The deadline this transition fires on, for `deadline.*` events. */
@@ -61,7 +68,18 @@ export interface MachineDescription {
   version: number;
   states: StateDescription[];
   transitions: TransitionDescription[];
-  deadlines: { name: DeadlineName; event: string; label: string; rule: string; priority: number; anchor: string; length: string; effect: string }[];
+  /** `length` in words under the policy described ("5 days"); `setting` names the policy setting it reads. */
+  deadlines: {
+    name: DeadlineName;
+    event: string;
+    label: string;
+    rule: string;
+    priority: number;
+    anchor: string;
+    length: string;
+    setting: string;
+    effect: string;
+  }[];
   events: EventDescription[];
   /** The JSON Schema of what a buyer sends to open a dispute (with the order and item ids). */
   openRequest: Record<string, unknown>;
@@ -117,13 +135,20 @@ function describeTransition(t: AnyTransitionDefinition, event: string | null): T
     event,
     targets: (t.target ?? []).map(pathOf),
     guard: guardName(t.guard),
+    guardWords: guardWords(guardName(t.guard)),
     actions: actionNames(t),
     roles: event && isEventType(event) ? [...eventCatalog[event].roles] : [],
     deadline: event ? (deadlineForEvent(event) ?? null) : null,
   };
 }
 
-export function describeMachine(): MachineDescription {
+/**
+ * The machine under a policy (the documented defaults unless given): every explanation carries
+ * that policy's numbers, never the names of its settings; `paymentMethod` picks a dispute's
+ * refund settlement window.
+ */
+export function describeMachine(policy: Policy = defaultPolicy, paymentMethod?: PaymentMethodKind): MachineDescription {
+  const words = (text: string) => inWords(text, policy, paymentMethod);
   const states: StateDescription[] = [];
   const transitions: TransitionDescription[] = [];
   const visit = (node: AnyStateNode) => {
@@ -135,7 +160,8 @@ export function describeMachine(): MachineDescription {
       parent: node.parent ? pathOf(node.parent) : null,
       type: node.type,
       initial: node.initial?.target?.[0] ? node.initial.target[0].key : null,
-      description: node.description ?? null,
+      description: node.description ? words(node.description) : null,
+      settings: settingsNamed(node.description ?? ''),
       tags: [...node.tags],
       stage: stageOfNode(node),
       deadlines: meta.deadlines ?? [],
@@ -155,7 +181,7 @@ export function describeMachine(): MachineDescription {
     transitions,
     deadlines: (Object.keys(deadlineDefinitions) as DeadlineName[]).map((name) => {
       const { event, label, rule, priority, anchor, length, effect } = deadlineDefinitions[name];
-      return { name, event, label, rule, priority, anchor, length, effect };
+      return { name, event, label, rule, priority, anchor, length: words(length), setting: settingsNamed(length).join(', '), effect };
     }),
     events: eventTypes.map((type) => {
       const { label, done, rule, description, roles } = eventCatalog[type];

@@ -56,7 +56,7 @@ export type OrderItemFacts = z.infer<typeof OrderItemFacts>;
 
 export const DisputeType = z.enum(['refund_only', 'return_and_refund']).meta({
   title: 'What you ask for',
-  description: 'R-OPEN-5: refund only, or return the goods for a refund',
+  description: 'Refund only, or return the goods for a refund (R-OPEN-5)',
   'x-enum-labels': { refund_only: 'A refund; I keep the item', return_and_refund: 'I return the item for a refund' },
 });
 export type DisputeType = z.infer<typeof DisputeType>;
@@ -65,7 +65,7 @@ export const DisputeReason = z
   .enum(['not_received', 'not_as_described', 'damaged_or_defective', 'quantity_short', 'digital_not_delivered', 'fake_tracking'])
   .meta({
     title: 'What went wrong',
-    description: 'R-OPEN-6: why the buyer opens the dispute',
+    description: 'Why the buyer opens the dispute (R-OPEN-6)',
     'x-enum-labels': {
       not_received: 'The item never arrived',
       not_as_described: 'Not as described (wrong item, fake, colour, size, material)',
@@ -79,7 +79,7 @@ export type DisputeReason = z.infer<typeof DisputeReason>;
 
 export const NotAsDescribedDetail = z.enum(['wrong_item', 'fake', 'colour_or_size', 'material']).meta({
   title: 'How it differs from the listing',
-  description: 'R-OPEN-6: how a not-as-described item differs from its listing',
+  description: 'How a not-as-described item differs from its listing (R-OPEN-6)',
   'x-enum-labels': { wrong_item: 'A different item', fake: 'A fake', colour_or_size: 'Wrong colour or size', material: 'Wrong material' },
 });
 
@@ -94,15 +94,15 @@ export const OpenRequest = z
       .trim()
       .min(1, 'R-OPEN-10: describe the problem')
       .max(4000)
-      .meta({ title: 'What is wrong', description: 'R-OPEN-10: what is wrong, in the buyer’s words' }),
+      .meta({ title: 'What is wrong', description: 'What is wrong, in the buyer’s words (R-OPEN-10)' }),
     amount: PositiveMinorUnits.meta({
       title: 'Refund you ask for',
-      description: 'R-OPEN-7: the refund requested for the item itself (minor units), at most its price',
+      description: 'The refund requested for the item itself (minor units), at most its price (R-OPEN-7)',
       'x-money': 'minor-units',
     }),
     includeShipping: z
       .boolean()
-      .meta({ title: 'Also refund the shipping cost', description: 'R-OPEN-7: add the shipping cost; only with a full refund or an unusable item' })
+      .meta({ title: 'Also refund the shipping cost', description: 'Add the shipping cost; only with a full refund or an unusable item (R-OPEN-7)' })
       .default(false),
     itemUnusable: z.boolean().meta({ title: 'The item cannot be used at all', description: 'The buyer states the item cannot be used at all' }).default(false),
   })

@@ -26,18 +26,18 @@ export const DecisionPayload = z
       ['buyer_full_refund', 'buyer_partial_refund', 'seller_wins'],
       { buyer_full_refund: 'Full refund to the buyer', buyer_partial_refund: 'Partial refund to the buyer', seller_wins: 'The seller wins: no refund' },
       'Outcome',
-      'R-ESC-2: the outcome of the dispute',
+      'The outcome of the dispute (R-ESC-2)',
     ),
     amount: Money('Partial refund for the item', 'Partial refunds only: the refund for the item itself, without shipping (R-ESC-3, R-ESC-4)').optional(),
-    refundShipping: Flag('Refund the shipping cost too', 'R-ESC-4: partial refunds of an unusable item may add the shipping cost').default(false),
+    refundShipping: Flag('Refund the shipping cost too', 'Partial refunds of an unusable item may add the shipping cost (R-ESC-4)').default(false),
     itemUnusable: Flag('The item is unusable', 'The agent finds the item unusable').default(false),
     returnRequired: Flag(
       'The buyer returns the item first',
       'return_and_refund only: the buyer returns the goods first (default: with a full refund)',
     ).optional(),
-    sellerPaysReturnShipping: Flag('The seller pays the return shipping', 'R-RET-4: the seller pays the return shipping').default(false),
-    reason: Text(4000, 'Reason for the decision', 'R-ESC-2: the written reason for the decision, shown to both parties'),
-    overrideReason: Text(4000, 'Why outside the usual range', 'R-ESC-3: why a partial refund falls outside the expected band').optional(),
+    sellerPaysReturnShipping: Flag('The seller pays the return shipping', 'The seller pays the return shipping (R-RET-4)').default(false),
+    reason: Text(4000, 'Reason for the decision', 'The written reason for the decision, shown to both parties (R-ESC-2)'),
+    overrideReason: Text(4000, 'Why outside the usual range', 'Why a partial refund falls outside the expected band (R-ESC-3)').optional(),
   })
   .superRefine((d, ctx) => {
     if (d.outcome === 'buyer_partial_refund' && d.amount === undefined) {

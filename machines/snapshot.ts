@@ -4,6 +4,7 @@
  */
 import type { AnyStateNode, SnapshotFrom } from 'xstate';
 import { disputeMachine } from './dispute.ts';
+import { inWords } from './policy-words.ts';
 
 export type DisputeSnapshot = SnapshotFrom<typeof disputeMachine>;
 
@@ -54,10 +55,16 @@ export function stateLabel(snapshot: Pick<DisputeSnapshot, 'value'>): string {
   return leafPaths(snapshot.value).join(' + ');
 }
 
+type Described = Pick<DisputeSnapshot, 'value' | 'context'>;
+
+/** A state's description with the dispute's own frozen policy numbers in words (R-GEN-2). */
+const describedIn = (node: AnyStateNode, context: Described['context']): string | null =>
+  node.description ? inWords(node.description, context.policy, context.order.paymentMethod) : null;
+
 /** A person's reading of where the dispute stands: the description of each active leaf state. */
-export function stateDescription(snapshot: Pick<DisputeSnapshot, 'value'>): string {
+export function stateDescription(snapshot: Described): string {
   return activeLeaves(snapshot)
-    .map((node) => node.description ?? node.key.replace(/([A-Z])/g, ' $1').toLowerCase())
+    .map((node) => describedIn(node, snapshot.context) ?? node.key.replace(/([A-Z])/g, ' $1').toLowerCase())
     .join(' · ');
 }
 
@@ -74,9 +81,10 @@ export interface ActiveRegion {
 
 /**
  * Where the dispute stands, one entry per active leaf: a parallel state reads as its regions
- * ("Decision: open to appeal", "Payout: refund requested"), never as one joined label.
+ * ("Decision: open to appeal", "Payout: refund requested"), never as one joined label; each
+ * description carries the dispute's own policy numbers ("within 7 days"), not setting names.
  */
-export function activeRegions(snapshot: Pick<DisputeSnapshot, 'value'>): ActiveRegion[] {
+export function activeRegions(snapshot: Described): ActiveRegion[] {
   return activeLeaves(snapshot).map((leaf) => {
     let region: AnyStateNode | undefined = leaf;
     while (region?.parent && region.parent.type !== 'parallel') region = region.parent;
@@ -84,7 +92,7 @@ export function activeRegions(snapshot: Pick<DisputeSnapshot, 'value'>): ActiveR
     return {
       path: leaf.path.join('.'),
       label: nodeLabel(leaf),
-      description: leaf.description ?? null,
+      description: describedIn(leaf, snapshot.context),
       region: inRegion ? { path: inRegion.path.join('.'), label: nodeLabel(inRegion) } : null,
     };
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, type AnyEventObject, type AnyStateMachine, type AnyStateNode, type MachineConfig, type MachineContext } from 'xstate';
-import { describeMachine, disputeMachine, guardName } from '../machines/index.ts';
+import { describeMachine, disputeMachine, guardName, parsePolicy } from '../machines/index.ts';
 import { generatedFiles } from '../diagrams/generate.ts';
 import { toMermaid } from '../diagrams/mermaid.ts';
 import { renderSvg, toDot, transitionKey } from '../diagrams/graphviz.ts';
@@ -35,8 +35,12 @@ describe('diagrams', () => {
     expect(svg.match(/<g id="transition:\d+" class="node/g)?.length).toBe(moves);
     expect(svg).toContain('Offer a partial refund'); // the event's label, from the catalogue
     expect(svg).toContain('Waiting for an agent'); // the state's label, its id beneath
-    expect(svg).toContain('[counterOfferIsValid]');
-    expect(svg).toContain('after negotiation.sellerResponseDays days (R&#45;NEG&#45;1)'); // Graphviz escapes hyphens
+    expect(svg).toContain('if the offer is valid'); // the guard counterOfferIsValid, in words
+    expect(svg).toContain('after 5 days (R&#45;NEG&#45;1)'); // the default policy's number; Graphviz escapes hyphens
+    expect(svg).not.toContain('sellerResponseDays');
+    // Under another policy, its own numbers.
+    const longer = await renderSvg(toDot(describeMachine(parsePolicy({ negotiation: { sellerResponseDays: 9 } }))));
+    expect(longer).toContain('after 9 days (R&#45;NEG&#45;1)');
   });
 
   it('a dispute’s diagram marks where it stands in text as well as colour', async () => {
@@ -53,7 +57,7 @@ describe('diagrams', () => {
     expect(dot).toMatch(
       /"negotiating\.awaitingSellerResponse" \[id="state:negotiating\.awaitingSellerResponse", class="visited", label=<.*deadline: sellerResponse.*<b>✓ visited<\/b>>/,
     );
-    expect(dot).toMatch(/\[id="transition:\d+", class="taken", [^\n]*seller\.counterOffer<br\/>\[counterOfferIsValid\]>\]/);
+    expect(dot).toMatch(/\[id="transition:\d+", class="taken", [^\n]*seller\.counterOffer<br\/>if the offer is valid>\]/);
   });
 });
 

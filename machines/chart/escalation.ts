@@ -8,7 +8,7 @@ import { arm, disarm, due } from './base.ts';
 import { disputeSetup } from './setup.ts';
 
 export const escalated = disputeSetup.createStateConfig({
-  description: 'Stage 2 (R-ESC-*): an agent decides within escalation.decisionDays (overdue is flagged)',
+  description: 'An agent decides within escalation.decisionDays; overdue is flagged, never decided automatically (stage 2, R-ESC-*)',
   meta: { label: 'With a platform agent', deadlines: ['decisionDue'] },
   entry: arm('decisionDue'),
   exit: disarm('decisionDue'),

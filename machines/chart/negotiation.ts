@@ -7,7 +7,7 @@ import { arm, disarm, due } from './base.ts';
 import { disputeSetup } from './setup.ts';
 
 export const negotiating = disputeSetup.createStateConfig({
-  description: 'Stage 1 (R-NEG-*): buyer and seller try to agree, for at most negotiation.maxDays',
+  description: 'Buyer and seller try to agree, for at most negotiation.maxDays (stage 1, R-NEG-*)',
   meta: { label: 'Negotiation between buyer and seller', deadlines: ['negotiationEnd'] },
   entry: arm('negotiationEnd'),
   exit: disarm('negotiationEnd'),

@@ -10,7 +10,7 @@ import { settlement } from './settlement.ts';
 import { disputeSetup } from './setup.ts';
 
 const decision = disputeSetup.createStateConfig({
-  description: 'R-APL-*: a platform decision may be appealed once within the window; agreements are final at once',
+  description: 'A platform decision may be appealed once within the window; agreements are final at once (R-APL-*)',
   meta: { label: 'Decision' },
   initial: 'checking',
   states: {

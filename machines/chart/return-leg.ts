@@ -8,7 +8,7 @@ import { arm, disarm, due } from './base.ts';
 import { disputeSetup } from './setup.ts';
 
 export const returnLeg = disputeSetup.createStateConfig({
-  description: 'R-RET-*: the buyer returns the goods before the refund',
+  description: 'The buyer returns the goods before the refund (R-RET-*)',
   meta: { label: 'Return of the item' },
   tags: ['refunding'],
   initial: 'awaitingShipment',

@@ -8,7 +8,7 @@ import { refundEffect } from './money-actions.ts';
 import { disputeSetup } from './setup.ts';
 
 export const settlement = disputeSetup.createStateConfig({
-  description: 'R-REF-*: the refund is with the payment provider; overdue past the method’s window is flagged',
+  description: 'The refund is with the payment provider; overdue past the method’s window is flagged (R-REF-*)',
   meta: { label: 'Refund with the payment provider', deadlines: ['refundOverdue'] },
   tags: ['refunding'],
   entry: arm('refundOverdue'),

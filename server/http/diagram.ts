@@ -1,5 +1,5 @@
 /** A dispute on its statechart: the active states, what it went through, the transitions it took. */
-import { describeMachine, leafPaths, type DisputeSnapshot } from '../../machines/index.ts';
+import { describeMachine, leafPaths, type DisputeSnapshot, type Policy } from '../../machines/index.ts';
 import type { HistoryRow } from '../../db/store.ts';
 import { renderSvg, toDot, transitionKey, type Highlight } from '../../diagrams/graphviz.ts';
 
@@ -31,13 +31,26 @@ export function highlightFor(snapshot: DisputeSnapshot, history: HistoryRow[]): 
   return { active, visited, taken };
 }
 
-let plain: Promise<string> | undefined;
+const plain = new WeakMap<Policy, Promise<string>>();
 
-export function machineSvg(): Promise<string> {
-  plain ??= renderSvg(toDot(machine));
-  return plain;
+/** The chart with this deployment's policy numbers on its deadlines and in its explanations. */
+export function machineSvg(policy: Policy): Promise<string> {
+  let svg = plain.get(policy);
+  if (!svg) plain.set(policy, (svg = renderSvg(toDot(describeMachine(policy)))));
+  return svg;
 }
 
+/** A few policies are in use at a time (each dispute froze one, R-GEN-2): their descriptions are kept. */
+const described = new Map<string, ReturnType<typeof describeMachine>>();
+
+/** A dispute on the chart, its deadlines and explanations in its own frozen policy's numbers. */
 export function disputeSvg(snapshot: DisputeSnapshot, history: HistoryRow[]): Promise<string> {
-  return renderSvg(toDot(machine, highlightFor(snapshot, history)));
+  const { policy, order } = snapshot.context;
+  const key = `${order.paymentMethod}:${JSON.stringify(policy)}`;
+  let own = described.get(key);
+  if (!own) {
+    if (described.size >= 32) described.delete(described.keys().next().value!);
+    described.set(key, (own = describeMachine(policy, order.paymentMethod)));
+  }
+  return renderSvg(toDot(own, highlightFor(snapshot, history)));
 }

@@ -1,6 +1,10 @@
 // Talking to the service over the cookie session, and showing its problems (RFC 9457) in words.
 import { h } from './dom.js';
-import { when } from './format.js';
+import { enumLabels, sentence, when } from './format.js';
+
+// The choices the machine labels (reasons, outcomes…), learnt when the page reads the machine's
+// description, so a refusal naming `not_received` reads “The item never arrived”.
+let labels = new Map();
 
 /** The CSRF token the session cookie comes with; writes echo it (the service checks). */
 export const csrf = () =>
@@ -20,6 +24,7 @@ export async function api(method, path, body) {
   const text = await response.text();
   const data = text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
   if (!response.ok) throw Object.assign(new Error(data?.detail ?? response.statusText), { problem: data, status: response.status });
+  if (method === 'GET' && path === '/machines/dispute') labels = enumLabels(data.openRequest, ...data.events.map((e) => e.schema));
   return data;
 }
 
@@ -35,7 +40,7 @@ export function problemBox(error, fieldTitle = (field) => field) {
     'div',
     { class: 'problem', role: 'alert' },
     h('strong', { text: p?.title ?? 'Something went wrong' }),
-    reasons.length === 0 ? h('p', { text: p?.detail ?? error.message }) : null,
+    reasons.length === 0 ? h('p', { text: sentence(p?.detail ?? error.message, labels) }) : null,
     reasons.length > 0
       ? h(
           'ul',
@@ -45,7 +50,7 @@ export function problemBox(error, fieldTitle = (field) => field) {
               'li',
               {},
               e.field && e.field !== 'type' ? h('strong', { text: `${fieldTitle(e.field)}: ` }) : null,
-              e.message,
+              sentence(e.message, labels),
               e.earliest ? h('span', { class: 'when', text: ` Possible from ${when(e.earliest)}.` }) : null,
               e.latest ? h('span', { class: 'when', text: ` No longer possible since ${when(e.latest)}.` }) : null,
               e.rule && e.rule !== 'EVENT' ? h('span', { class: 'rule', text: ` Rule ${e.rule}.` }) : null,

@@ -11,27 +11,32 @@ function fullBox(svg) {
   return { x, y, w, h: ht };
 }
 
-/** The box around the active states, in the SVG's own units. */
-function currentBox(svg) {
-  const nodes = [...svg.querySelectorAll('g.node.active')];
-  if (nodes.length === 0) return null;
+/** The box of one drawn node, in the SVG's own units. */
+function boxOf(svg, node) {
   const toSvg = svg.getScreenCTM().inverse();
-  let box = null;
-  for (const node of nodes) {
-    const b = node.getBBox();
-    const m = toSvg.multiply(node.getScreenCTM());
-    for (const [px, py] of [
-      [b.x, b.y],
-      [b.x + b.width, b.y + b.height],
-    ]) {
-      const p = new DOMPoint(px, py).matrixTransform(m);
-      box = box
-        ? { x0: Math.min(box.x0, p.x), y0: Math.min(box.y0, p.y), x1: Math.max(box.x1, p.x), y1: Math.max(box.y1, p.y) }
-        : { x0: p.x, y0: p.y, x1: p.x, y1: p.y };
-    }
-  }
-  return { x: box.x0, y: box.y0, w: box.x1 - box.x0, h: box.y1 - box.y0 };
+  const b = node.getBBox();
+  const m = toSvg.multiply(node.getScreenCTM());
+  const [p, q] = [new DOMPoint(b.x, b.y).matrixTransform(m), new DOMPoint(b.x + b.width, b.y + b.height).matrixTransform(m)];
+  return { x: Math.min(p.x, q.x), y: Math.min(p.y, q.y), w: Math.abs(q.x - p.x), h: Math.abs(q.y - p.y) };
 }
+
+const union = (boxes) => {
+  const x0 = Math.min(...boxes.map((b) => b.x));
+  const y0 = Math.min(...boxes.map((b) => b.y));
+  const x1 = Math.max(...boxes.map((b) => b.x + b.w));
+  const y1 = Math.max(...boxes.map((b) => b.y + b.h));
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+};
+
+/** The boxes of the active states, the first region's first (a parallel state has one per region). */
+function currentBoxes(svg, dispute) {
+  const order = dispute.regions.map((r) => `state:${r.path}`);
+  const nodes = [...svg.querySelectorAll('g.node.active')].sort((a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99));
+  return nodes.map((node) => boxOf(svg, node));
+}
+
+// The chart's state labels are 11 units high: a view never shrinks them below this many pixels per unit.
+const READABLE_SCALE = 1;
 
 export function chartCard(dispute, svgText, cat) {
   const viewport = h('div', {
@@ -62,9 +67,21 @@ export function chartCard(dispute, svgText, cat) {
     return { x: box.x + box.w / 2 - w / 2, y: box.y + box.h / 2 - ht / 2, w, h: ht };
   };
   const whole = () => around(full, full.w / 1.6);
+  /** The largest view that keeps labels readable, centred where `v` is centred. */
+  const readable = (v) => {
+    const [cw, ch] = [viewport.clientWidth || 1, viewport.clientHeight || 1];
+    if (Math.min(cw / v.w, ch / v.h) >= READABLE_SCALE) return v;
+    const [w, ht] = [cw / READABLE_SCALE, ch / READABLE_SCALE];
+    return { x: v.x + v.w / 2 - w / 2, y: v.y + v.h / 2 - ht / 2, w, h: ht };
+  };
+  // Where it is now: every active state when they fit at a readable size, else the first region's
+  // state (a parallel state's regions may lie far apart: the others are a pan away).
   const now = () => {
-    const box = currentBox(svg);
-    return box ? around(box, Math.min(900, viewport.clientWidth * 1.1)) : whole();
+    const boxes = currentBoxes(svg, dispute);
+    if (boxes.length === 0) return whole();
+    const fit = (box) => around(box, Math.min(900, viewport.clientWidth * 1.1));
+    const all = fit(union(boxes));
+    return readable(readable(all) === all ? all : fit(boxes[0]));
   };
   const zoom = (factor) => {
     const w = Math.min(full.w * 1.5, Math.max(150, view.w / factor));

@@ -82,3 +82,33 @@ export function bytes(n) {
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** Every choice a schema labels (`x-enum-labels`), anywhere inside it: id → words. */
+export function enumLabels(...schemas) {
+  const labels = new Map();
+  const walk = (node) => {
+    if (!node || typeof node !== 'object') return;
+    for (const [id, words] of Object.entries(node['x-enum-labels'] ?? {})) if (!labels.has(id)) labels.set(id, words);
+    for (const child of Object.values(node)) walk(child);
+  };
+  schemas.forEach(walk);
+  return labels;
+}
+
+const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+const CHOICE_ID = /\b[a-z]+(?:_[a-z]+)+\b/g;
+
+/**
+ * A message of the service as a sentence a person reads: instants as local dates (as `when`
+ * shows them everywhere), choice ids the catalogue labels (`not_received`) as their words in
+ * quotes, a capital first letter and a full stop at the end.
+ */
+export function sentence(message, labels = new Map()) {
+  const text = String(message ?? '')
+    .trim()
+    .replace(INSTANT, (iso) => when(iso))
+    .replace(CHOICE_ID, (id) => (labels.has(id) ? `“${labels.get(id)}”` : id));
+  if (!text) return text;
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+}

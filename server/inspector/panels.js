@@ -38,7 +38,24 @@ export function standingCard(dispute) {
     dispute.decisionDueAt
       ? h('p', { class: dispute.overdue ? 'overdue' : '' }, 'Decision due ', timeElement(dispute.decisionDueAt), dispute.overdue ? ' (overdue)' : '')
       : null,
-    h('p', { class: 'help' }, 'State ', h('code', { id: 'state', 'data-state': dispute.state, text: dispute.state })),
+    stateIds(dispute),
+  );
+}
+
+/** The state's id for developers; a parallel state's as a list, one per region. */
+function stateIds(dispute) {
+  const paths = dispute.state.split(' + ');
+  const attributes = { class: 'help state-ids', id: 'state', 'data-state': dispute.state };
+  if (paths.length === 1) return h('p', attributes, 'State ', h('code', { text: dispute.state }));
+  return h(
+    'div',
+    attributes,
+    'States, one per region:',
+    h(
+      'ul',
+      {},
+      paths.map((path) => h('li', {}, h('code', { text: path }))),
+    ),
   );
 }
 

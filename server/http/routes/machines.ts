@@ -30,12 +30,13 @@ export const PathsQuery = z.strictObject({
 });
 
 export function machineRoutes(deps: Pick<AppDeps, 'service'>) {
-  const description = describeMachine();
+  // Explanations carry this deployment's policy numbers; each names the settings it reads.
+  const description = describeMachine(deps.service.config.policy);
   const known = (to: string) =>
     to === 'refused' || stages.includes(to as Stage) || description.states.some((s) => s.path !== '' && (s.path === to || s.path.startsWith(`${to}.`)));
   return new Hono<AppEnv>()
     .get('/machines/dispute', (c) => c.json(description))
-    .get('/machines/dispute.svg', async (c) => c.body(await machineSvg(), 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' }))
+    .get('/machines/dispute.svg', async (c) => c.body(await machineSvg(deps.service.config.policy), 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' }))
     .get('/machines/dispute/paths', queryOf(PathsQuery), (c) => {
       const query = c.req.valid('query');
       if (query.to && !known(query.to)) {
