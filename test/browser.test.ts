@@ -19,6 +19,7 @@ import {
   overflowsSideways,
   shot,
   signedIn,
+  strayWords,
   sizes,
   solidPng,
   type SizeName,
@@ -85,6 +86,7 @@ async function accessible(page: Page, name: string) {
   figures.push(`${name}: ${JSON.stringify(found.violations)}`);
   expect(found.rules.filter((r) => r.impact === 'serious' || r.impact === 'critical')).toEqual([]);
   expect(await overflowsSideways(page), `${name} scrolls sideways`).toBe(false);
+  expect(await strayWords(page), `${name} shows a missing value`).toEqual([]);
 }
 
 /** Fills and sends an event's form: `fill` gets the form, the button named by the event's label sends it. */
@@ -125,6 +127,7 @@ describe.skipIf(!chromiumPresent)('the inspector in Chromium', () => {
       await form.getByRole('alert').waitFor();
       expect(await form.getByRole('alert').textContent()).toMatch(/exceeds the item's price.*R-OPEN-7/);
       await accessible(buyer, name('1-open-refused'));
+      await shot(buyer, name('1-open-refused'));
       await form.getByLabel('Refund you ask for').fill('35.00');
       await form.getByRole('button', { name: 'Open the dispute' }).click();
       await poll(() => stateOf(buyer)).toBe('negotiating.awaitingSellerResponse');
@@ -165,6 +168,7 @@ describe.skipIf(!chromiumPresent)('the inspector in Chromium', () => {
       expect(uploads).toHaveLength(1); // the refused files never left the browser
       expect(await buyer.evaluate(() => window.progressSeen as number[])).toContain(100);
       await accessible(buyer, name('3-evidence'));
+      await shot(buyer, name('3-evidence'));
     });
 
     it('the seller answers with a partial refund in dollars; the focus stays in what they were doing', async () => {
