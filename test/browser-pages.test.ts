@@ -86,13 +86,35 @@ describe.skipIf(!chromiumPresent)('the inspector’s first pages, over the demo 
     await detail.getByLabel('Wrong colour or size').check();
     await form.getByLabel('What went wrong').selectOption({ label: 'Damaged or does not work' });
     await form.getByLabel('What is wrong').fill('A hole in the wool');
+    await form.getByLabel('Also refund the shipping cost').check(); // with the full price: $12.00 + $5.00
     await form.getByRole('button', { name: 'Open the dispute' }).click(); // the hidden detail is not sent (R-OPEN-6 would refuse it)
     await page.locator('#state').waitFor();
     expect(await page.locator('h1').textContent()).toContain('order-1001 · scarf');
+    expect(await page.locator('#amount-requested').textContent()).toBe('$17.00');
+    expect(await page.locator('#timeline').textContent()).toContain('$17.00 (shipping included) asked for'); // the case's total
     await page.goto(`${api.url}/inspect`);
     await page.getByText('Open a dispute on an item you bought').click();
     expect(await page.getByText('None of your order items may be disputed now').count()).toBe(1);
     expect(await strayWords(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a partial refund without an amount is refused in words, with no made-up rule', async () => {
+    const page = await signedIn(browser, api, 'agent', 'agent-kim');
+    await page.getByRole('link', { name: 'order-1002 · headphones' }).click();
+    await page.getByRole('button', { name: 'Take the case', exact: true }).click();
+    await page.getByRole('form', { name: 'Take the case' }).getByRole('button', { name: 'Take the case', exact: true }).click();
+    await page.getByRole('button', { name: 'Decide the dispute', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Decide the dispute', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Decide the dispute' });
+    await form.getByLabel('Partial refund to the buyer').check();
+    await form.getByLabel('Reason for the decision').fill('Half of it works');
+    await form.getByRole('button', { name: 'Decide the dispute', exact: true }).click();
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('a partial refund needs an amount');
+    expect(await alert.textContent()).not.toMatch(/Rule|EVENT/);
+    await checked(page, 'inspector-desktop-9-decide-refused');
     await page.context().close();
   });
 

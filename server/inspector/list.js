@@ -7,8 +7,9 @@ import { loadCatalogue } from './catalogue.js';
 import { clockCard } from './clock.js';
 import { fill, h, secondary } from './dom.js';
 import { fieldFor, readFields } from './forms.js';
-import { awaitingWords, money, stageWords, timeElement, toMajor, when } from './format.js';
+import { money, stageWords, timeElement, toMajor, when } from './format.js';
 import { badges } from './panels.js';
+import { waitingWords } from './waiting.js';
 
 /** The opening form's help, addressed to the buyer who reads it (the schema speaks of "the buyer"). */
 const toTheBuyer = (text) =>
@@ -132,7 +133,7 @@ function row(d, cat) {
     {},
     h('td', { 'data-label': 'Dispute' }, h('a', { href: `/inspect/disputes/${d.id}`, text: `${d.orderId} · ${d.itemId}` }), h('br'), secondary(d.id)),
     h('td', { 'data-label': 'Where it stands' }, d.regions.map((r) => r.label).join('; '), h('br'), badges(d)),
-    h('td', { 'data-label': 'Waiting for' }, d.ended ? '—' : awaitingWords(d.awaiting)),
+    h('td', { 'data-label': 'Waiting for' }, d.ended ? '—' : waitingWords(d, cat)),
     h('td', { 'data-label': 'Money' }, `Paid ${money(d.amounts.paid, c)}`, d.amounts.refunded ? `, refunded ${money(d.amounts.refunded, c)}` : ''),
     h(
       'td',
