@@ -317,6 +317,8 @@ export interface DisputeStore {
   // ---- orders, evidence, clock ----
   registerOrder(order: OrderRegistration, at: string): Promise<void>;
   getOrderItemFacts(orderId: string, itemId: string): Promise<OrderItemFacts | undefined>;
+  /** The buyer's order items no dispute was ever opened on (R-OPEN-3), by order and item id. */
+  undisputedOrderItems(buyerId: string, limit: number): Promise<OrderItemFacts[]>;
   listEvidence(disputeId: string): Promise<EvidenceRecord[]>;
   getEvidence(disputeId: string, evidenceId: string): Promise<EvidenceRecord | undefined>;
   /** Any evidence record of these bytes, on any dispute (stored bytes nobody records are removed). */

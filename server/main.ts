@@ -5,7 +5,7 @@
  * gracefully: no new requests, in-flight ones finish, the database closes.
  */
 import { configHelp, ConfigError, loadConfig } from './config.ts';
-import { seedDemo, demoParties } from './cli/demo-seed.ts';
+import { disputableByBuyer, seedDemo, demoParties } from './cli/demo-seed.ts';
 import { startHttp } from './http/serve.ts';
 import { mintToken } from './auth/tokens.ts';
 import { createSessions } from './auth/sessions.ts';
@@ -87,6 +87,9 @@ async function printDemo(url: string, keys: Parameters<typeof mintToken>[0], ser
     '',
     'Inspector sign-in links (each works once, within 24 hours; the code becomes a cookie session):',
     ...parties.map((p, i) => `  ${`${p.role} ${p.sub}`.padEnd(22)} ${url}/inspect#code=${codes[i]}`),
+    '',
+    'Items each buyer may still open a dispute on (the inspector offers them; every other item has one already):',
+    ...(await disputableByBuyer(service)),
     '',
   ];
   console.log(lines.join('\n'));

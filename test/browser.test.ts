@@ -19,6 +19,7 @@ import {
   overflowsSideways,
   shot,
   signedIn,
+  strayWords,
   sizes,
   solidPng,
   type SizeName,
@@ -85,6 +86,7 @@ async function accessible(page: Page, name: string) {
   figures.push(`${name}: ${JSON.stringify(found.violations)}`);
   expect(found.rules.filter((r) => r.impact === 'serious' || r.impact === 'critical')).toEqual([]);
   expect(await overflowsSideways(page), `${name} scrolls sideways`).toBe(false);
+  expect(await strayWords(page), `${name} shows a missing value`).toEqual([]);
 }
 
 /** Fills and sends an event's form: `fill` gets the form, the button named by the event's label sends it. */
@@ -110,7 +112,6 @@ describe.skipIf(!chromiumPresent)('the inspector in Chromium', () => {
     const orderId = `o-newcomer-${size}`;
     const name = (step: string) => `inspector-${size}-${step}`;
     let buyer: Page;
-    let id: string;
 
     it('the buyer opens it from the marketplace’s link; a refused amount says why, with the rule', async () => {
       await registerOrder(orderId);
@@ -125,13 +126,14 @@ describe.skipIf(!chromiumPresent)('the inspector in Chromium', () => {
       await form.getByRole('alert').waitFor();
       expect(await form.getByRole('alert').textContent()).toMatch(/exceeds the item's price.*R-OPEN-7/);
       await accessible(buyer, name('1-open-refused'));
+      await shot(buyer, name('1-open-refused'));
       await form.getByLabel('Refund you ask for').fill('35.00');
       await form.getByRole('button', { name: 'Open the dispute' }).click();
       await poll(() => stateOf(buyer)).toBe('negotiating.awaitingSellerResponse');
-      id = new URL(buyer.url()).pathname.split('/').pop()!;
       expect(await buyer.locator('#regions').textContent()).toContain('Waiting for the seller’s answer');
       expect(await buyer.locator('#case').textContent()).toContain('The lid hinge snapped on first use');
       expect(await buyer.locator('#amount-requested').textContent()).toBe('$35.00');
+      expect(await buyer.locator('#timeline').textContent()).toContain('$35.00 asked for: “The lid hinge snapped on first use”');
       expect(await buyer.locator('#forecast').textContent()).toMatch(
         /Seller’s response window \(5 days, R-NEG-1\)[\s\S]*the refund the buyer asked for executes automatically/i,
       );
@@ -164,7 +166,10 @@ describe.skipIf(!chromiumPresent)('the inspector in Chromium', () => {
       await poll(() => thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(60);
       expect(uploads).toHaveLength(1); // the refused files never left the browser
       expect(await buyer.evaluate(() => window.progressSeen as number[])).toContain(100);
+      await poll(() => buyer.locator('#timeline').textContent()).toContain('the file hinge.png'); // its name, not its id
+      expect(await buyer.locator('#timeline').textContent()).not.toContain('ev_');
       await accessible(buyer, name('3-evidence'));
+      await shot(buyer, name('3-evidence'));
     });
 
     it('the seller answers with a partial refund in dollars; the focus stays in what they were doing', async () => {
@@ -217,10 +222,16 @@ describe.skipIf(!chromiumPresent)('the inspector in Chromium', () => {
       await agent.context().close();
     });
 
-    it('the admin moves the demo clock: the refund settles, the rest goes to the seller, the buyer sees it live', async () => {
-      const admin = await signedIn(browser, api, 'admin', 'admin', `/inspect/disputes/${id}`, size);
+    it('the admin moves the demo clock from the list: the refund settles, the rest goes to the seller, the buyer sees it live', async () => {
+      // The list says what the refund waits for, and carries the demo clock with the demo time.
+      const admin = await signedIn(browser, api, 'admin', 'admin', '/inspect', size);
+      const row = admin.locator('tr', { hasText: `${orderId} · kettle` });
+      expect(await row.textContent()).toMatch(/the payment provider’s settlement of the \$25\.00 refund \(refund settlement window ends .+\)/);
+      const demoTime = await admin.locator('#clock-now time').getAttribute('datetime');
       await admin.getByLabel('Advance by').fill('30d');
       await admin.getByRole('button', { name: 'Advance clock' }).click();
+      await poll(() => admin.locator('#clock-now time').getAttribute('datetime')).not.toBe(demoTime);
+      await admin.getByRole('link', { name: `${orderId} · kettle` }).click();
       await poll(() => stateOf(admin)).toBe('resolved.refunded');
       expect(await admin.locator('#amount-refunded').textContent()).toBe('$25.00');
       expect(await admin.locator('#amount-released').textContent()).toBe('$14.00');

@@ -4,6 +4,12 @@ import type { OrderItemFacts } from '../../machines/index.ts';
 import type { IdempotencyRecord, OrderRegistration } from '../store.ts';
 import { inTransaction } from './connection.ts';
 
+const itemColumns = `select o.order_id as "orderId", i.item_id as "itemId", o.buyer_id as "buyerId", o.seller_id as "sellerId", o.currency,
+    o.payment_method as "paymentMethod", o.payment_instrument as "paymentInstrument", o.completed_at as "completedAt",
+    o.receipt_confirmed_at as "receiptConfirmedAt", i.price, i.shipping_cost as "shippingCost", i.digital, i.free_return as "freeReturn",
+    i.shipped_at as "shippedAt", i.delivery_window_ends_at as "deliveryWindowEndsAt", i.delivered_at as "deliveredAt"
+  from order_items i join orders o on o.order_id = i.order_id`;
+
 export function recordQueries(pool: pg.Pool) {
   return {
     async registerOrder(order: OrderRegistration, at: string) {
@@ -30,15 +36,16 @@ export function recordQueries(pool: pg.Pool) {
       });
     },
     async getOrderItemFacts(orderId: string, itemId: string): Promise<OrderItemFacts | undefined> {
-      const { rows } = await pool.query<OrderItemFacts>(
-        `select o.order_id as "orderId", i.item_id as "itemId", o.buyer_id as "buyerId", o.seller_id as "sellerId", o.currency,
-           o.payment_method as "paymentMethod", o.payment_instrument as "paymentInstrument", o.completed_at as "completedAt",
-           o.receipt_confirmed_at as "receiptConfirmedAt", i.price, i.shipping_cost as "shippingCost", i.digital, i.free_return as "freeReturn",
-           i.shipped_at as "shippedAt", i.delivery_window_ends_at as "deliveryWindowEndsAt", i.delivered_at as "deliveredAt"
-         from order_items i join orders o on o.order_id = i.order_id where i.order_id = $1 and i.item_id = $2`,
-        [orderId, itemId],
-      );
+      const { rows } = await pool.query<OrderItemFacts>(`${itemColumns} where i.order_id = $1 and i.item_id = $2`, [orderId, itemId]);
       return rows[0];
+    },
+    async undisputedOrderItems(buyerId: string, limit: number): Promise<OrderItemFacts[]> {
+      const { rows } = await pool.query<OrderItemFacts>(
+        `${itemColumns} where o.buyer_id = $1 and not exists (select 1 from disputes d where d.order_id = i.order_id and d.item_id = i.item_id)
+         order by o.order_id, i.item_id limit $2`,
+        [buyerId, limit],
+      );
+      return rows;
     },
     async findIdempotent(caller: string, key: string) {
       const { rows } = await pool.query<IdempotencyRecord>(

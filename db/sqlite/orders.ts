@@ -4,17 +4,25 @@ import type { OrderRegistration } from '../store.ts';
 import type { Sqlite } from './connection.ts';
 
 export function orderReads(c: Sqlite) {
-  const facts = c.prepare(
-    `select o.order_id as orderId, i.item_id as itemId, o.buyer_id as buyerId, o.seller_id as sellerId, o.currency, o.payment_method as paymentMethod,
+  const columns = `select o.order_id as orderId, i.item_id as itemId, o.buyer_id as buyerId, o.seller_id as sellerId, o.currency, o.payment_method as paymentMethod,
             o.payment_instrument as paymentInstrument, o.completed_at as completedAt, o.receipt_confirmed_at as receiptConfirmedAt,
             i.price, i.shipping_cost as shippingCost, i.digital, i.free_return as freeReturn, i.shipped_at as shippedAt,
             i.delivery_window_ends_at as deliveryWindowEndsAt, i.delivered_at as deliveredAt
-       from order_items i join orders o on o.order_id = i.order_id where i.order_id = ? and i.item_id = ?`,
+       from order_items i join orders o on o.order_id = i.order_id`;
+  const facts = c.prepare(`${columns} where i.order_id = ? and i.item_id = ?`);
+  const undisputed = c.prepare(
+    `${columns} where o.buyer_id = ? and not exists (select 1 from disputes d where d.order_id = i.order_id and d.item_id = i.item_id)
+       order by o.order_id, i.item_id limit ?`,
   );
+  type Row = Omit<OrderItemFacts, 'digital' | 'freeReturn'> & { digital: number; freeReturn: number };
+  const toFacts = (row: Row): OrderItemFacts => ({ ...row, digital: row.digital === 1, freeReturn: row.freeReturn === 1 });
   return {
     getOrderItemFacts(orderId: string, itemId: string): OrderItemFacts | undefined {
-      const row = facts.get(orderId, itemId) as (Omit<OrderItemFacts, 'digital' | 'freeReturn'> & { digital: number; freeReturn: number }) | undefined;
-      return row && { ...row, digital: row.digital === 1, freeReturn: row.freeReturn === 1 };
+      const row = facts.get(orderId, itemId) as Row | undefined;
+      return row && toFacts(row);
+    },
+    undisputedOrderItems(buyerId: string, limit: number): OrderItemFacts[] {
+      return (undisputed.all(buyerId, limit) as Row[]).map(toFacts);
     },
   };
 }

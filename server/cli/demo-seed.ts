@@ -4,6 +4,7 @@
  */
 import type { Actor } from '../../machines/index.ts';
 import type { OrderRegistration } from '../../db/store.ts';
+import { disputableItems } from '../queries/orders.ts';
 import type { Service } from '../service.ts';
 
 const DAY = 86_400_000;
@@ -107,4 +108,16 @@ export async function seedDemo(service: Service): Promise<string[]> {
   });
   await send(countered, bolt, { type: 'seller.counterOffer', amount: 950, note: 'Half now; it may still arrive.' });
   return opened;
+}
+
+/** One line per demo buyer: the order items they may still dispute (none disputed yet, inside buyer protection). */
+export async function disputableByBuyer(service: Service): Promise<string[]> {
+  const now = service.clock.now();
+  const buyers = Object.values(demoParties).filter((p) => p.role === 'buyer');
+  return Promise.all(
+    buyers.map(async (p) => {
+      const items = await disputableItems(service.store, service.config.policy, p.sub, now);
+      return `  ${`${p.role} ${p.sub}`.padEnd(22)} ${items.length ? items.map((i) => `${i.orderId} · ${i.itemId}`).join(', ') : 'none'}`;
+    }),
+  );
 }

@@ -3,7 +3,7 @@
 // and shows one: where it stands in words, what the viewer can do, the money, what happens if
 // nobody acts, the evidence, the statechart and the history, live.
 import { api, problemBox } from './api.js';
-import { h } from './dom.js';
+import { fill, h } from './dom.js';
 import { disputePage, stopLive } from './dispute.js';
 import { listPage } from './list.js';
 
@@ -28,7 +28,8 @@ async function signInFromLink() {
 }
 
 function signInPage(error) {
-  main.replaceChildren(
+  fill(
+    main,
     h('h1', { text: 'Sign in' }),
     h('p', { text: 'Open the sign-in link you were given, or paste a token here. It becomes a session for this browser.' }),
     error ? problemBox(error) : null,
@@ -86,4 +87,4 @@ signOut.addEventListener('click', async () => {
   location.href = '/inspect';
 });
 
-route().catch((e) => main.replaceChildren(problemBox(e)));
+route().catch((e) => fill(main, problemBox(e)));

@@ -1,5 +1,7 @@
 // Small DOM helpers shared by the inspector's modules: no framework, no build step.
 
+const present = (child) => child !== null && child !== undefined && child !== false && child !== '';
+
 /** Creates an element: attributes (`on…` are listeners, `text` is text content), then children. */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -11,10 +13,20 @@ export function h(tag, attributes = {}, ...children) {
   }
   for (const child of children.flat(Infinity)) {
     // null, undefined and false leave no trace: no stray "null" on the page.
-    if (child === null || child === undefined || child === false || child === '') continue;
+    if (!present(child)) continue;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return element;
+}
+
+/** Replaces an element's children; null, undefined and false leave no trace (no stray "null"). */
+export function fill(parent, ...children) {
+  parent.replaceChildren(
+    ...children
+      .flat(Infinity)
+      .filter(present)
+      .map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))),
+  );
 }
 
 /** A card: a section named by its heading (landmark for assistive technology). */

@@ -136,7 +136,11 @@ export function uploadForm(dispute, cat, { onSent }) {
 }
 
 /** The evidence on the case: images as thumbnails, videos as links, each with who added it. */
+/** The file names of the evidence last drawn, by id: the history names a file as the case does. */
+export const evidenceNames = new Map();
+
 export function evidenceCard(dispute, evidence) {
+  for (const e of evidence) if (e.displayName) evidenceNames.set(e.id, e.displayName);
   const shown = evidence.filter((e) => !e.hidden);
   return card(
     'evidence',

@@ -7,8 +7,22 @@ import { currencySymbol, money, toMinor } from './format.js';
 const isMoney = (schema) => schema['x-money'] === 'minor-units';
 const RADIO_LIMIT = 4;
 
+/**
+ * A field's help as a person reads it: the words first (a leading rule id such as "R-OPEN-5:"
+ * moves into `rule`, shown after them as secondary text), capitalised; money fields drop the
+ * API's "(minor units)", since people type major units here. `reword` fits the words to the form.
+ */
+function helpWords(schema, reword) {
+  const text = schema.description ?? '';
+  const match = /^(R-[A-Z]+-\d+(?:,\s*R-[A-Z]+-\d+)*):\s*/.exec(text);
+  let words = reword(match ? text.slice(match[0].length) : text);
+  if (isMoney(schema)) words = words.replace(/\s*\(minor units\)/gi, '');
+  words = words.charAt(0).toUpperCase() + words.slice(1);
+  return { words, rule: match ? match[1] : null };
+}
+
 /** One field: its label, control, help and limits. `id` must be unique on the page. */
-export function fieldFor(name, schema, { id, required, currency, value }) {
+export function fieldFor(name, schema, { id, required, currency, value, reword = (text) => text }) {
   const title = schema.title ?? name;
   const helpId = `${id}-help`;
   const limits = [];
@@ -16,8 +30,9 @@ export function fieldFor(name, schema, { id, required, currency, value }) {
     if (schema.maximum !== undefined && schema.maximum < Number.MAX_SAFE_INTEGER) limits.push(`at most ${money(schema.maximum, currency)}`);
     if (schema.minimum !== undefined && schema.minimum > 1) limits.push(`at least ${money(schema.minimum, currency)}`);
   }
-  const helpText = [schema.description, limits.length ? `${limits.join(', ')}.` : null].filter(Boolean).join(' — ');
-  const help = helpText ? h('span', { class: 'help', id: helpId, text: helpText }) : null;
+  const { words, rule } = helpWords(schema, reword);
+  const helpText = [words, limits.length ? `${limits.join(', ')}.` : null].filter(Boolean).join(' — ');
+  const help = helpText || rule ? h('span', { class: 'help', id: helpId }, helpText, rule ? [' ', h('span', { class: 'rule id', text: rule })] : null) : null;
   const describedBy = help ? helpId : undefined;
   const mark = required ? h('span', { class: 'required', text: ' (required)' }) : null;
 
@@ -107,7 +122,7 @@ export function readFields(form, properties, currency) {
   const body = {};
   for (const [name, schema] of Object.entries(properties)) {
     const control = form.elements[name];
-    if (!control) continue;
+    if (!control || (control[0] ?? control).matches?.(':disabled')) continue; // a field that does not apply sends nothing
     if (schema.type === 'boolean') {
       body[name] = control.checked;
       continue;

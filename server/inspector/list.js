@@ -1,41 +1,60 @@
 // The disputes the viewer may see, filtered by stage or overdue; for buyers, the form to open a
-// dispute on an item they bought (its fields from the opening request's schema, the amount in
-// the item's currency, the item's price looked up as they type its ids). A marketplace links to
-// it prefilled: /inspect?order=<order id>&item=<item id>.
+// dispute on one of their items that may still be disputed (a choice of them, from
+// GET /orders/disputable; the fields from the opening request's schema, the amount in the item's
+// currency). A marketplace links to it with the item chosen: /inspect?order=<order id>&item=<item id>.
 import { api, problemBox } from './api.js';
 import { loadCatalogue } from './catalogue.js';
-import { h, secondary } from './dom.js';
+import { clockCard } from './clock.js';
+import { fill, h, secondary } from './dom.js';
 import { fieldFor, readFields } from './forms.js';
-import { awaitingWords, money, stageWords, timeElement, toMajor } from './format.js';
+import { money, stageWords, timeElement, toMajor, when } from './format.js';
 import { badges } from './panels.js';
+import { waitingWords } from './waiting.js';
 
-function openForm(cat, params) {
+/** The opening form's help, addressed to the buyer who reads it (the schema speaks of "the buyer"). */
+const toTheBuyer = (text) =>
+  text
+    .replace(/^The buyer states /, 'You state ')
+    .replace(/why the buyer opens /, 'why you open ')
+    .replace(/in the buyer’s words/, 'in your own words');
+
+/** An item the buyer may dispute, as the choice reads: "order-1001 · scarf — $12.00 + $5.00 shipping". */
+const itemWords = (item) => `${item.orderId} · ${item.itemId} — ${money(item.price, item.currency)} + ${money(item.shippingCost, item.currency)} shipping`;
+
+function openForm(cat, params, disputable) {
   const schema = cat.machine.openRequest;
   const properties = schema.properties;
   const required = new Set(schema.required ?? []);
-  let facts = null;
+  const wanted = disputable.findIndex((i) => i.orderId === params.get('order') && i.itemId === params.get('item'));
   const itemInfo = h('p', { class: 'help', id: 'open-item-info', 'aria-live': 'polite' });
   const fieldsSlot = h('div', {});
-  const drawFields = (currency, price) => {
-    // Redrawn in the item's currency once it is known; what was typed meanwhile stays.
+  let form = null;
+  const chosen = () => disputable[Number(form.elements.orderItem.value)] ?? null;
+  const drawFields = () => {
+    // Redrawn in the item's currency, its price as the amount; what was typed meanwhile stays.
+    const item = chosen();
     const typed = Object.fromEntries(
       Object.keys(properties).flatMap((name) =>
-        form?.elements[name]?.value && form.elements[name].type !== 'checkbox' ? [[name, form.elements[name].value]] : [],
+        form.elements[name]?.value && form.elements[name].type !== 'checkbox' ? [[name, form.elements[name].value]] : [],
       ),
     );
-    const amount = price ? toMajor(price, currency) : undefined;
-    fieldsSlot.replaceChildren(
-      ...Object.entries(properties).map(([name, s]) =>
+    itemInfo.textContent = item
+      ? `This item cost ${money(item.price, item.currency)} plus ${money(item.shippingCost, item.currency)} shipping. A dispute on it may open until ${when(item.protectionEndsAt)}.`
+      : '';
+    fill(
+      fieldsSlot,
+      Object.entries(properties).map(([name, s]) =>
         fieldFor(name, s, {
           id: `open-${name}`,
           required: required.has(name) && s.default === undefined,
-          currency,
-          value: name === 'amount' ? amount : typed[name],
+          currency: item?.currency ?? 'USD',
+          value: name === 'amount' && item ? toMajor(item.price, item.currency) : typed[name],
+          reword: toTheBuyer,
         }),
       ),
     );
+    showDetailWhenItApplies(form);
   };
-  let form = null;
   form = h(
     'form',
     { class: 'card event', 'aria-label': 'Open a dispute' },
@@ -44,55 +63,66 @@ function openForm(cat, params) {
     h(
       'div',
       { class: 'field' },
-      h('label', { for: 'open-order', text: 'Order number (required)' }),
-      h('input', { id: 'open-order', name: 'orderId', required: true, value: params.get('order') ?? '', autocomplete: 'off' }),
-    ),
-    h(
-      'div',
-      { class: 'field' },
-      h('label', { for: 'open-item', text: 'Item (required)' }),
-      h('input', { id: 'open-item', name: 'itemId', required: true, value: params.get('item') ?? '', autocomplete: 'off' }),
+      h('label', { for: 'open-item' }, 'Item you bought', h('span', { class: 'required', text: ' (required)' })),
+      h(
+        'select',
+        { id: 'open-item', name: 'orderItem', required: true, 'aria-describedby': 'open-item-info', onchange: () => drawFields() },
+        disputable.map((item, i) => h('option', { value: i, selected: i === Math.max(wanted, 0), text: itemWords(item) })),
+      ),
     ),
     itemInfo,
     fieldsSlot,
     h('p', { class: 'buttons' }, h('button', { type: 'submit', text: 'Open the dispute' })),
   );
-  const lookUp = async () => {
-    const orderId = form.elements.orderId.value.trim();
-    const itemId = form.elements.itemId.value.trim();
-    if (!orderId || !itemId) return null;
-    if (facts?.orderId === orderId && facts?.itemId === itemId) return facts;
-    try {
-      facts = await api('GET', `/orders/${encodeURIComponent(orderId)}/items/${encodeURIComponent(itemId)}`);
-      itemInfo.textContent = `This item cost ${money(facts.price, facts.currency)} plus ${money(facts.shippingCost, facts.currency)} shipping.`;
-      drawFields(facts.currency, facts.price);
-      return facts;
-    } catch {
-      facts = null;
-      itemInfo.textContent = `No item ${itemId} on an order ${orderId} of yours.`;
-      return null;
-    }
-  };
-  form.elements.orderId.addEventListener('change', lookUp);
-  form.elements.itemId.addEventListener('change', lookUp);
-  drawFields('USD', null);
-  if (params.get('order') && params.get('item')) lookUp();
+  form.addEventListener('change', (event) => {
+    if (event.target.name === 'reason') showDetailWhenItApplies(form);
+  });
+  drawFields();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     form.querySelector('.problem')?.remove();
-    const found = await lookUp();
+    const item = chosen();
     const fail = (e) => form.querySelector('.buttons').before(problemBox(e, (field) => properties[field]?.title ?? field));
-    if (!found) return fail({ problem: { title: 'Unknown item', detail: itemInfo.textContent || 'Enter the order number and the item.' } });
-    const read = readFields(form, properties, found.currency);
+    const read = readFields(form, properties, item.currency);
     if (read.error) return fail({ problem: { title: 'Check this field', errors: [{ message: read.error.message }] } });
     try {
-      const dispute = await api('POST', '/disputes', { orderId: found.orderId, itemId: found.itemId, ...read.body });
+      const dispute = await api('POST', '/disputes', { orderId: item.orderId, itemId: item.itemId, ...read.body });
       location.href = `/inspect/disputes/${dispute.id}`;
     } catch (e) {
       fail(e);
     }
   });
   return form;
+}
+
+/** "How it differs from the listing" applies to a not-as-described item only (R-OPEN-6): hidden, and not sent, otherwise. */
+function showDetailWhenItApplies(form) {
+  const field = form.querySelector('[name="reasonDetail"]')?.closest('.field');
+  if (!field) return;
+  const applies = form.elements.reason?.value === 'not_as_described';
+  field.hidden = !applies;
+  field.toggleAttribute('disabled', !applies); // a fieldset: its choices are not sent while it does not apply
+}
+
+/** The buyer's opening: the form when an item may still be disputed, else why there is none. */
+function opening(cat, params, disputable) {
+  const asked = params.get('order') && params.get('item');
+  const missing =
+    asked && !disputable.some((i) => i.orderId === params.get('order') && i.itemId === params.get('item'))
+      ? h('p', { class: 'help', text: `${params.get('order')} · ${params.get('item')} is not among your items that may still be disputed.` })
+      : null;
+  return h(
+    'details',
+    { open: asked ? true : undefined },
+    h('summary', { text: 'Open a dispute on an item you bought' }),
+    missing,
+    disputable.length > 0
+      ? openForm(cat, params, disputable)
+      : h('p', {
+          class: 'help',
+          text: 'None of your order items may be disputed now: each item takes one dispute, and only until its buyer protection ends (R-OPEN-2, R-OPEN-3).',
+        }),
+  );
 }
 
 function row(d, cat) {
@@ -103,7 +133,7 @@ function row(d, cat) {
     {},
     h('td', { 'data-label': 'Dispute' }, h('a', { href: `/inspect/disputes/${d.id}`, text: `${d.orderId} · ${d.itemId}` }), h('br'), secondary(d.id)),
     h('td', { 'data-label': 'Where it stands' }, d.regions.map((r) => r.label).join('; '), h('br'), badges(d)),
-    h('td', { 'data-label': 'Waiting for' }, d.ended ? '—' : awaitingWords(d.awaiting)),
+    h('td', { 'data-label': 'Waiting for' }, d.ended ? '—' : waitingWords(d, cat)),
     h('td', { 'data-label': 'Money' }, `Paid ${money(d.amounts.paid, c)}`, d.amounts.refunded ? `, refunded ${money(d.amounts.refunded, c)}` : ''),
     h(
       'td',
@@ -118,15 +148,20 @@ export async function listPage(main, me) {
   const query = new URLSearchParams({ limit: '100' });
   if (params.get('stage')) query.set('stage', params.get('stage'));
   if (params.get('overdue')) query.set('overdue', 'true');
-  const [{ items }, cat] = await Promise.all([api('GET', `/disputes?${query}`), loadCatalogue()]);
+  const buyer = me?.role === 'buyer';
+  const again = () => listPage(main, me).then(() => document.querySelector('[data-focus="clock"]')?.focus());
+  const [{ items }, cat, disputable, clock] = await Promise.all([
+    api('GET', `/disputes?${query}`),
+    loadCatalogue(),
+    buyer ? api('GET', '/orders/disputable').then((r) => r.items) : [],
+    clockCard(me, again),
+  ]);
   const stages = [...new Set(cat.machine.states.map((s) => s.stage).filter(Boolean))];
-  const opening =
-    me?.role === 'buyer'
-      ? h('details', { open: params.get('order') ? true : undefined }, h('summary', { text: 'Open a dispute on an item you bought' }), openForm(cat, params))
-      : null;
-  main.replaceChildren(
+  fill(
+    main,
     h('h1', { text: 'Disputes' }),
-    opening,
+    buyer ? opening(cat, params, disputable) : null,
+    clock,
     h(
       'form',
       { class: 'filters', method: 'get', action: '/inspect', 'aria-label': 'Filter the disputes' },

@@ -92,6 +92,9 @@ export async function axeScan(page: Page, name: string): Promise<AxeFigures> {
 /** Whether the page scrolls sideways (it must not, at any width). */
 export const overflowsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
+/** Words a template leaks when a value is missing: "null", "undefined" or "NaN" as visible text. */
+export const strayWords = (page: Page): Promise<string[]> => page.evaluate(() => (document.body.innerText as string).match(/\b(null|undefined|NaN)\b/g) ?? []);
+
 /** A real PNG of one colour, so the browser can draw its thumbnail. */
 export function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
   const chunk = (type: string, data: Buffer) => {

@@ -171,6 +171,13 @@ function operationExamples(d: ReturnType<typeof disputes>): Examples {
     'get /session': { response: { bearer: value({ role: 'buyer', sub: 'buyer-ana', via: 'bearer' }) } },
     'put /orders/{orderId}': { request: { order: value(order) }, response: { registered: value({ orderId: 'order-1001', ...order }) } },
     'get /orders/{orderId}/items/{itemId}': { response: { facts: value(facts) } },
+    'get /orders/disputable': {
+      response: {
+        one: value({
+          items: [{ orderId: 'order-1001', itemId: 'kettle', currency: 'USD', price: 3500, shippingCost: 400, protectionEndsAt: '2026-02-16T00:00:00.000Z' }],
+        }),
+      },
+    },
     'post /disputes': { request: { damaged: value(openRequest) }, response: { opened } },
     'get /disputes': {
       response: { page: { summary: 'One dispute, no further page', value: { items: [d.DisputeOpened.value], nextCursor: null } } },

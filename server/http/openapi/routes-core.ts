@@ -112,6 +112,42 @@ export const coreRouteDocs: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/orders/disputable',
+    tag: 'Orders',
+    auth: true,
+    summary: 'Your order items a dispute may still be opened on (buyer)',
+    description:
+      'Your own registered order items with no dispute yet (R-OPEN-3) whose buyer protection has not ended (R-OPEN-2), with their price, shipping and `protectionEndsAt`; at most 100, by order and item id. The other opening rules (R-OPEN-1, -7, -8, -9) depend on what you ask for and are checked when you open.',
+    ok: {
+      status: 200,
+      description: 'The items',
+      json: {
+        type: 'object',
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['orderId', 'itemId', 'currency', 'price', 'shippingCost', 'protectionEndsAt'],
+              properties: {
+                orderId: { type: 'string' },
+                itemId: { type: 'string' },
+                currency: { type: 'string', description: 'ISO 4217' },
+                price: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Minor units' },
+                shippingCost: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Minor units' },
+                protectionEndsAt: { type: 'string', format: 'date-time', description: 'R-OPEN-2: the last moment a dispute may open' },
+              },
+            },
+          },
+        },
+      },
+    },
+    errors: [401, 403],
+  },
+  {
+    method: 'get',
     path: '/orders/{orderId}/items/{itemId}',
     tag: 'Orders',
     auth: true,

@@ -5,6 +5,7 @@ import { authenticate, requireRole } from '../authenticate.ts';
 import type { AppEnv, FullDeps } from '../deps.ts';
 import { jsonBody, limitBody, paramsOf, PathId } from '../inputs.ts';
 import { HttpProblem } from '../problems.ts';
+import { disputableItems } from '../../queries/orders.ts';
 import { OrderBody } from '../schemas.ts';
 
 export function orderRoutes(deps: FullDeps) {
@@ -25,6 +26,11 @@ export function orderRoutes(deps: FullDeps) {
       if (over.length > 0) throw new HttpProblem('invalid-request', `amounts above ${max} minor units are refused`, { errors: over });
       await store.registerOrder({ orderId, ...body }, clock.now());
       return c.json({ orderId, ...body }, 200);
+    })
+    .get('/orders/disputable', auth, async (c) => {
+      const principal = requireRole(c, ['buyer'], 'listing the items you may dispute');
+      const items = await disputableItems(store, deps.service.config.policy, principal.sub, clock.now());
+      return c.json({ items });
     })
     .get('/orders/:orderId/items/:itemId', auth, paramsOf(z.object({ orderId: PathId, itemId: PathId })), async (c) => {
       const principal = c.get('principal');
