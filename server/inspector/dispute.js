@@ -7,9 +7,9 @@ import { api, problemBox } from './api.js';
 import { caseCard } from './case.js';
 import { loadCatalogue } from './catalogue.js';
 import { chartCard } from './chart.js';
+import { clockCard } from './clock.js';
 import { card, focusKey, h, restoreFocus, say } from './dom.js';
 import { evidenceCard } from './evidence.js';
-import { when } from './format.js';
 import { historyCard } from './history.js';
 import { badges, deadlinesList, forecastCard, moneyCard, standingCard } from './panels.js';
 
@@ -20,44 +20,17 @@ export function stopLive() {
   live = null;
 }
 
-async function load(id) {
-  const [dispute, history, svg, evidence, cat] = await Promise.all([
+/** The dispute's page data; for the admin, the demo clock's card too (its time asked of the service). */
+async function load(id, me, onClockMoved) {
+  const [dispute, history, svg, evidence, cat, clock] = await Promise.all([
     api('GET', `/disputes/${id}`),
     api('GET', `/disputes/${id}/history`),
     api('GET', `/disputes/${id}/diagram.svg`),
     api('GET', `/disputes/${id}/evidence`),
     loadCatalogue(),
+    clockCard(me, onClockMoved),
   ]);
-  return { dispute, history: history.items, svg, evidence: evidence.items, cat };
-}
-
-function clockCard(me, refresh) {
-  if (me?.role !== 'admin') return null;
-  return card(
-    'clock',
-    'Demo clock',
-    h('p', { class: 'help', text: 'Demo mode: move the service’s clock forward and every deadline that falls due fires, on every dispute.' }),
-    h(
-      'form',
-      {
-        class: 'inline',
-        onsubmit: async (event) => {
-          event.preventDefault();
-          event.target.querySelector('.problem')?.remove();
-          try {
-            const moved = await api('POST', '/admin/clock/advance', { by: new FormData(event.target).get('by') });
-            say(`The clock is now at ${when(moved.now)}; ${moved.deadlinesFired} deadline(s) fired.`);
-            refresh();
-          } catch (e) {
-            event.target.append(problemBox(e));
-          }
-        },
-      },
-      h('label', { for: 'advance-by', text: 'Advance by (e.g. 6d, 12h)' }),
-      h('input', { id: 'advance-by', name: 'by', value: '1d', size: 6, autocomplete: 'off' }),
-      h('button', { type: 'submit', 'data-focus': 'clock', text: 'Advance clock' }),
-    ),
-  );
+  return { dispute, history: history.items, svg, evidence: evidence.items, cat, clock };
 }
 
 function render(main, state, me, refresh) {
@@ -69,12 +42,12 @@ function render(main, state, me, refresh) {
     h(
       'div',
       { class: 'grid' },
-      h('div', { class: 'column' }, standingCard(dispute), actionsCard(dispute, cat, context, state.reopen), caseCard(dispute, cat)),
+      h('div', { class: 'column' }, standingCard(dispute, cat), actionsCard(dispute, cat, context, state.reopen), caseCard(dispute, cat)),
       h(
         'div',
         { class: 'column' },
         moneyCard(dispute),
-        clockCard(me, refresh),
+        state.clock,
         forecastCard(dispute),
         card('deadlines-now', 'Deadlines running now', deadlinesList(dispute)),
         evidenceCard(dispute, evidence),
@@ -88,7 +61,7 @@ function render(main, state, me, refresh) {
 export async function disputePage(main, id, me) {
   let state;
   try {
-    state = await load(id);
+    state = await load(id, me, () => refresh());
   } catch (e) {
     main.replaceChildren(h('h1', { text: 'Dispute' }), problemBox(e), h('p', {}, h('a', { href: '/inspect', text: 'Back to the list' })));
     return;
@@ -103,7 +76,7 @@ export async function disputePage(main, id, me) {
       do {
         const focus = focusKey();
         const reopen = openFormState();
-        const fresh = await load(id);
+        const fresh = await load(id, me, () => refresh());
         shown = fresh.dispute.version;
         latest = Math.max(latest, shown);
         render(main, { ...fresh, reopen }, me, refresh);

@@ -8,14 +8,16 @@ const isMoney = (schema) => schema['x-money'] === 'minor-units';
 const RADIO_LIMIT = 4;
 
 /**
- * A field's help as a person reads it: the words first (a leading rule id such as "R-OPEN-5:"
- * moves into `rule`, shown after them as secondary text), capitalised; money fields drop the
+ * A field's help as a person reads it: the words first (a rule id such as "R-OPEN-5:" or
+ * "(R-OPEN-6)" moves into `rule`, shown after them as secondary text), capitalised; money fields drop the
  * API's "(minor units)", since people type major units here. `reword` fits the words to the form.
  */
 function helpWords(schema, reword) {
   const text = schema.description ?? '';
-  const match = /^(R-[A-Z]+-\d+(?:,\s*R-[A-Z]+-\d+)*):\s*/.exec(text);
-  let words = reword(match ? text.slice(match[0].length) : text);
+  // The rule id leads ("R-OPEN-5: …") or closes the text in brackets ("… (R-OPEN-6)").
+  const ids = 'R-[A-Z]+-\\d+(?:,\\s*R-[A-Z]+-\\d+)*';
+  const match = new RegExp(`^(${ids}):\\s*`).exec(text) ?? new RegExp(`\\s*\\((${ids})\\)\\.?$`).exec(text);
+  let words = reword(match ? text.replace(match[0], '') : text);
   if (isMoney(schema)) words = words.replace(/\s*\(minor units\)/gi, '');
   words = words.charAt(0).toUpperCase() + words.slice(1);
   return { words, rule: match ? match[1] : null };

@@ -15,7 +15,7 @@ import { waitingWords } from './waiting.js';
 const toTheBuyer = (text) =>
   text
     .replace(/^The buyer states /, 'You state ')
-    .replace(/why the buyer opens /, 'why you open ')
+    .replace(/^why the buyer opens /i, (m) => (m[0] === 'W' ? 'Why you open ' : 'why you open '))
     .replace(/in the buyer’s words/, 'in your own words');
 
 /** An item the buyer may dispute, as the choice reads: "order-1001 · scarf — $12.00 + $5.00 shipping". */

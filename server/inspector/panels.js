@@ -3,6 +3,7 @@
 // catalogue), amounts formatted in the dispute's currency.
 import { card, h, secondary } from './dom.js';
 import { awaitingWords, money, stageWords, timeElement } from './format.js';
+import { waitingWords } from './waiting.js';
 
 /** Badges: the stage in words, and what needs someone (named in text, not only by colour). */
 export function badges(dispute) {
@@ -17,7 +18,7 @@ export function badges(dispute) {
 }
 
 /** Where it stands: each active state in words, a parallel state region by region. */
-export function standingCard(dispute) {
+export function standingCard(dispute, cat) {
   return card(
     'standing',
     'Where it stands',
@@ -34,7 +35,7 @@ export function standingCard(dispute) {
         ),
       ),
     ),
-    h('p', {}, dispute.ended ? 'The dispute is closed.' : `Waiting for ${awaitingWords(dispute.awaiting)}.`),
+    h('p', {}, dispute.ended ? 'The dispute is closed.' : `Waiting for ${waitingWords(dispute, cat)}.`),
     dispute.decisionDueAt
       ? h('p', { class: dispute.overdue ? 'overdue' : '' }, 'Decision due ', timeElement(dispute.decisionDueAt), dispute.overdue ? ' (overdue)' : '')
       : null,
