@@ -8,18 +8,23 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Order-level facts (R-GEN-3), registered by the marketplace. */
-export const orders = sqliteTable('orders', {
-  orderId: text('order_id').primaryKey(),
-  buyerId: text('buyer_id').notNull(),
-  sellerId: text('seller_id').notNull(),
-  currency: text('currency').notNull(),
-  paymentMethod: text('payment_method').notNull(),
-  /** The instrument at the payment provider (R-REF-1), e.g. a card token. */
-  paymentInstrument: text('payment_instrument'),
-  completedAt: text('completed_at'),
-  receiptConfirmedAt: text('receipt_confirmed_at'),
-  updatedAt: text('updated_at').notNull(),
-});
+export const orders = sqliteTable(
+  'orders',
+  {
+    orderId: text('order_id').primaryKey(),
+    buyerId: text('buyer_id').notNull(),
+    sellerId: text('seller_id').notNull(),
+    currency: text('currency').notNull(),
+    paymentMethod: text('payment_method').notNull(),
+    /** The instrument at the payment provider (R-REF-1), e.g. a card token. */
+    paymentInstrument: text('payment_instrument'),
+    completedAt: text('completed_at'),
+    receiptConfirmedAt: text('receipt_confirmed_at'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  // The buyer's items to choose from when opening (GET /orders/disputable).
+  (t) => [index('orders_buyer').on(t.buyerId, t.orderId)],
+);
 
 /** Item-level facts (R-GEN-3, R-OPEN-4: one dispute per item). */
 export const orderItems = sqliteTable(

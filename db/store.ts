@@ -317,8 +317,11 @@ export interface DisputeStore {
   // ---- orders, evidence, clock ----
   registerOrder(order: OrderRegistration, at: string): Promise<void>;
   getOrderItemFacts(orderId: string, itemId: string): Promise<OrderItemFacts | undefined>;
-  /** The buyer's order items no dispute was ever opened on (R-OPEN-3), by order and item id. */
-  undisputedOrderItems(buyerId: string, limit: number): Promise<OrderItemFacts[]>;
+  /**
+   * The buyer's order items no dispute was ever opened on (R-OPEN-3) that completed (or, never
+   * completed, whose delivery window ended) after `anchoredAfter`, by order and item id.
+   */
+  undisputedOrderItems(buyerId: string, anchoredAfter: string, limit: number): Promise<OrderItemFacts[]>;
   listEvidence(disputeId: string): Promise<EvidenceRecord[]>;
   getEvidence(disputeId: string, evidenceId: string): Promise<EvidenceRecord | undefined>;
   /** Any evidence record of these bytes, on any dispute (stored bytes nobody records are removed). */

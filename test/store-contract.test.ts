@@ -131,6 +131,26 @@ describe.each(backends)('the store contract on $name', (backend) => {
     expect((await service.store.listDisputes({ agentVisible: true, limit: 10 })).items.map((r) => r.id)).toEqual([a.id]);
   });
 
+  it('lists the buyer’s undisputed items whose protection anchor is after an instant, by order and item', async () => {
+    const now = service.clock.now();
+    const day = (days: number) => new Date(Date.parse(now) + days * DAY_MS).toISOString();
+    // order-0: completed 30 days ago (protection long over); order-2: another buyer's.
+    await service.store.registerOrder({ ...sampleOrder(now, 'order-0'), completedAt: day(-30) }, now);
+    await service.store.registerOrder(sampleOrder(now, 'order-2', 'buyer-2'), now);
+    const items = async (after: string) => (await service.store.undisputedOrderItems('buyer-1', after, 10)).map((f) => `${f.orderId}/${f.itemId}`);
+    expect(await items(day(-20))).toEqual(['order-1/item-1', 'order-1/item-2']);
+    await open('item-1');
+    expect(await items(day(-20))).toEqual(['order-1/item-2']);
+    expect(await items(day(-40))).toEqual(['order-0/item-1', 'order-0/item-2', 'order-1/item-2']);
+    // The anchor of an order never completed is its item's delivery window end (20 days ahead here).
+    expect(await items(day(20))).toEqual([]);
+    expect(await service.store.undisputedOrderItems('buyer-1', day(-40), 2)).toHaveLength(2);
+    expect(await service.store.undisputedOrderItems('buyer-1', day(-40), 2)).toEqual([
+      expect.objectContaining({ orderId: 'order-0', itemId: 'item-1', price: 4000, shippingCost: 500, digital: false, completedAt: day(-30) }),
+      expect.objectContaining({ orderId: 'order-0', itemId: 'item-2', price: 1500 }),
+    ]);
+  });
+
   it('claims due deadlines and outbox heads for a lease; another claim meanwhile gets none', async () => {
     const { id } = await open();
     await service.runtime.send(id, { type: 'seller.accept' }, seller);

@@ -39,11 +39,12 @@ export function recordQueries(pool: pg.Pool) {
       const { rows } = await pool.query<OrderItemFacts>(`${itemColumns} where i.order_id = $1 and i.item_id = $2`, [orderId, itemId]);
       return rows[0];
     },
-    async undisputedOrderItems(buyerId: string, limit: number): Promise<OrderItemFacts[]> {
+    async undisputedOrderItems(buyerId: string, anchoredAfter: string, limit: number): Promise<OrderItemFacts[]> {
       const { rows } = await pool.query<OrderItemFacts>(
-        `${itemColumns} where o.buyer_id = $1 and not exists (select 1 from disputes d where d.order_id = i.order_id and d.item_id = i.item_id)
-         order by o.order_id, i.item_id limit $2`,
-        [buyerId, limit],
+        `${itemColumns} where o.buyer_id = $1 and coalesce(o.completed_at, i.delivery_window_ends_at) > $2
+         and not exists (select 1 from disputes d where d.order_id = i.order_id and d.item_id = i.item_id)
+         order by o.order_id, i.item_id limit $3`,
+        [buyerId, anchoredAfter, limit],
       );
       return rows;
     },

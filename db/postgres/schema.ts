@@ -8,17 +8,22 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
-export const orders = pgTable('orders', {
-  orderId: text('order_id').primaryKey(),
-  buyerId: text('buyer_id').notNull(),
-  sellerId: text('seller_id').notNull(),
-  currency: text('currency').notNull(),
-  paymentMethod: text('payment_method').notNull(),
-  paymentInstrument: text('payment_instrument'),
-  completedAt: text('completed_at'),
-  receiptConfirmedAt: text('receipt_confirmed_at'),
-  updatedAt: text('updated_at').notNull(),
-});
+export const orders = pgTable(
+  'orders',
+  {
+    orderId: text('order_id').primaryKey(),
+    buyerId: text('buyer_id').notNull(),
+    sellerId: text('seller_id').notNull(),
+    currency: text('currency').notNull(),
+    paymentMethod: text('payment_method').notNull(),
+    paymentInstrument: text('payment_instrument'),
+    completedAt: text('completed_at'),
+    receiptConfirmedAt: text('receipt_confirmed_at'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  // The buyer's items to choose from when opening (GET /orders/disputable).
+  (t) => [index('orders_buyer').on(t.buyerId, t.orderId)],
+);
 
 export const orderItems = pgTable(
   'order_items',

@@ -87,7 +87,7 @@ export async function openSqliteStore(options: OpenOptions): Promise<DisputeStor
 
     registerOrder: (order, at) => write({ kind: 'registerOrder', order, at }),
     getOrderItemFacts: async (orderId, itemId) => orders.getOrderItemFacts(orderId, itemId),
-    undisputedOrderItems: async (buyerId, limit) => orders.undisputedOrderItems(buyerId, limit),
+    undisputedOrderItems: async (buyerId, anchoredAfter, limit) => orders.undisputedOrderItems(buyerId, anchoredAfter, limit),
     listEvidence: async (disputeId) => evidence.listEvidence(disputeId),
     getEvidence: async (disputeId, evidenceId) => evidence.getEvidence(disputeId, evidenceId),
     evidenceBySha: async (sha256) => evidence.evidenceBySha(sha256),

@@ -11,7 +11,8 @@ export function orderReads(c: Sqlite) {
        from order_items i join orders o on o.order_id = i.order_id`;
   const facts = c.prepare(`${columns} where i.order_id = ? and i.item_id = ?`);
   const undisputed = c.prepare(
-    `${columns} where o.buyer_id = ? and not exists (select 1 from disputes d where d.order_id = i.order_id and d.item_id = i.item_id)
+    `${columns} where o.buyer_id = ? and coalesce(o.completed_at, i.delivery_window_ends_at) > ?
+         and not exists (select 1 from disputes d where d.order_id = i.order_id and d.item_id = i.item_id)
        order by o.order_id, i.item_id limit ?`,
   );
   type Row = Omit<OrderItemFacts, 'digital' | 'freeReturn'> & { digital: number; freeReturn: number };
@@ -21,8 +22,8 @@ export function orderReads(c: Sqlite) {
       const row = facts.get(orderId, itemId) as Row | undefined;
       return row && toFacts(row);
     },
-    undisputedOrderItems(buyerId: string, limit: number): OrderItemFacts[] {
-      return (undisputed.all(buyerId, limit) as Row[]).map(toFacts);
+    undisputedOrderItems(buyerId: string, anchoredAfter: string, limit: number): OrderItemFacts[] {
+      return (undisputed.all(buyerId, anchoredAfter, limit) as Row[]).map(toFacts);
     },
   };
 }

@@ -4,6 +4,7 @@
  * rules depend on what the buyer asks for and are checked when they open.
  */
 import { isBefore, rules, type Policy } from '../../machines/index.ts';
+import { addDays } from '../../machines/time.ts';
 import type { DisputeStore } from '../../db/store.ts';
 
 export interface DisputableItem {
@@ -16,9 +17,12 @@ export interface DisputableItem {
   protectionEndsAt: string;
 }
 
-/** At most `limit` of the buyer's items, by order and item id. */
+/**
+ * At most `limit` of the buyer's items, by order and item id. The store leaves out items whose
+ * protection ended (instants are canonical ISO text, so they compare as text), however many.
+ */
 export async function disputableItems(store: DisputeStore, policy: Policy, buyerId: string, now: string, limit = 100): Promise<DisputableItem[]> {
-  return (await store.undisputedOrderItems(buyerId, limit))
+  return (await store.undisputedOrderItems(buyerId, addDays(now, -policy.opening.protectionDays), limit))
     .map((facts) => ({
       orderId: facts.orderId,
       itemId: facts.itemId,
