@@ -7,6 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type Api } from './support/api.ts';
+import { kettles } from './support/kettle.ts';
 import { CHROMIUM, chromiumPresent, launchChromium, shot, signedIn, sizes, type SizeName } from './support/browser.ts';
 import { settingsShown } from './support/policy-settings.ts';
 
@@ -16,48 +17,11 @@ declare const document: any;
 
 if (!chromiumPresent && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/run should have installed Debian's chromium`);
 
-const DAY = 86_400_000;
 let api: Api;
 let browser: Browser;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000 });
 
-async function registerOrder(orderId: string, shippedDaysAgo: number) {
-  const now = Date.parse(api.service.clock.now());
-  const registered = await api.request('PUT', `/orders/${orderId}`, {
-    token: api.token('system', 'marketplace'),
-    body: {
-      buyerId: 'buyer-ana',
-      sellerId: 'seller-bolt',
-      currency: 'USD',
-      paymentMethod: 'card',
-      items: [
-        {
-          itemId: 'kettle',
-          price: 3500,
-          shippingCost: 400,
-          shippedAt: new Date(now - shippedDaysAgo * DAY).toISOString(),
-          deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString(),
-        },
-      ],
-    },
-  });
-  expect(registered.status).toBe(200);
-}
-
-async function openByApi(orderId: string) {
-  await registerOrder(orderId, 12);
-  const opened = await api.request('POST', '/disputes', {
-    token: api.token('buyer', 'buyer-ana'),
-    body: { orderId, itemId: 'kettle', type: 'refund_only', reason: 'damaged_or_defective', description: 'Cracked lid', amount: 3500 },
-  });
-  expect(opened.status).toBe(201);
-  return opened.body.id as string;
-}
-
-async function send(id: string, role: 'buyer' | 'seller' | 'agent', sub: string, body: object) {
-  const sent = await api.request('POST', `/disputes/${id}/events`, { token: api.token(role, sub), body });
-  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
-}
+const { registerOrder, openByApi, send } = kettles(() => api);
 
 /** Decided for the seller: a parallel state (the decision open to appeal, and the payout). */
 async function decided(orderId: string) {
@@ -106,7 +70,7 @@ describe.skipIf(!chromiumPresent)('the inspector’s words, in Chromium', () => 
   });
 
   it('a refusal shows its dates in local words, its choices by their labels, in sentences', async () => {
-    await registerOrder('o-words-early', 2);
+    await registerOrder('o-words-early', { shippedDaysAgo: 2 });
     const page = await signedIn(browser, api, 'buyer', 'buyer-ana', '/inspect?order=o-words-early&item=kettle');
     const form = page.getByRole('form', { name: 'Open a dispute' });
     await form.getByLabel('What went wrong').selectOption({ label: 'The item never arrived' });

@@ -10,6 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type Api } from './support/api.ts';
+import { kettles } from './support/kettle.ts';
 import {
   ARTIFACTS,
   axeScan,
@@ -33,7 +34,6 @@ type Box = { left: number; right: number; top: number; bottom: number };
 if (!chromiumPresent && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/run should have installed Debian's chromium`);
 if (!chromiumPresent) console.warn(`\n*** browser tests SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium) ***\n`);
 
-const DAY = 86_400_000;
 let api: Api;
 let browser: Browser;
 const figures: string[] = [];
@@ -42,43 +42,7 @@ const figures: string[] = [];
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000 });
 const stateOf = (page: Page) => page.locator('#state').getAttribute('data-state');
 
-async function registerOrder(orderId: string, buyerId = 'buyer-ana') {
-  const now = Date.parse(api.service.clock.now());
-  const registered = await api.request('PUT', `/orders/${orderId}`, {
-    token: api.token('system', 'marketplace'),
-    body: {
-      buyerId,
-      sellerId: 'seller-bolt',
-      currency: 'USD',
-      paymentMethod: 'card',
-      items: [
-        {
-          itemId: 'kettle',
-          price: 3500,
-          shippingCost: 400,
-          shippedAt: new Date(now - 12 * DAY).toISOString(),
-          deliveryWindowEndsAt: new Date(now + 18 * DAY).toISOString(),
-        },
-      ],
-    },
-  });
-  expect(registered.status).toBe(200);
-}
-
-async function openByApi(orderId: string, buyerId = 'buyer-ana') {
-  await registerOrder(orderId, buyerId);
-  const opened = await api.request('POST', '/disputes', {
-    token: api.token('buyer', buyerId),
-    body: { orderId, itemId: 'kettle', type: 'refund_only', reason: 'damaged_or_defective', description: 'Cracked lid', amount: 3500 },
-  });
-  expect(opened.status).toBe(201);
-  return opened.body.id as string;
-}
-
-async function send(id: string, role: 'buyer' | 'seller' | 'agent', sub: string, body: object) {
-  const sent = await api.request('POST', `/disputes/${id}/events`, { token: api.token(role, sub), body });
-  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
-}
+const { registerOrder, openByApi, send } = kettles(() => api);
 
 /** Scans the page, keeps the figures, and fails on any serious or critical violation. */
 async function accessible(page: Page, name: string) {
