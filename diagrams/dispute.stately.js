@@ -372,7 +372,11 @@ createMachine({
           tags: ['closed', 'awaits:system'],
           always: [{ guard: 'anythingRefunded', target: 'refunded' }, { target: 'noRefund' }],
         },
-        refunded: { description: 'The buyer was refunded; the rest went to the seller', meta: { label: 'Refunded' }, tags: ['refunded', 'awaits:nobody'] },
+        refunded: {
+          description: 'The buyer was refunded; whatever was not refunded went to the seller',
+          meta: { label: 'Refunded' },
+          tags: ['refunded', 'awaits:nobody'],
+        },
         noRefund: {
           description: 'Nothing was refunded: the paid amount went to the seller',
           meta: { label: 'Closed without a refund' },

@@ -33,7 +33,7 @@ export const DecisionPayload = z
     itemUnusable: Flag('The item is unusable', 'The agent finds the item unusable').default(false),
     returnRequired: Flag(
       'The buyer returns the item first',
-      'return_and_refund only: the buyer returns the goods first (default: with a full refund)',
+      'Only when the buyer asked to return the item: the buyer returns it first (by default, with a full refund)',
     ).optional(),
     sellerPaysReturnShipping: Flag('The seller pays the return shipping', 'The seller pays the return shipping (R-RET-4)').default(false),
     reason: Text(4000, 'Reason for the decision', 'The written reason for the decision, shown to both parties (R-ESC-2)'),
