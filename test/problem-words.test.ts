@@ -33,5 +33,7 @@ describe('a service message as a sentence', () => {
     );
     expect(sentence('Already a sentence.')).toBe('Already a sentence.');
     expect(sentence('an unknown_choice stays as it is', labels)).toBe('An unknown_choice stays as it is.');
+    expect(sentence('notes.txt is not an accepted type: send images')).toBe('notes.txt is not an accepted type: send images.');
+    expect(sentence('ev_1 is hidden already')).toBe('ev_1 is hidden already.');
   });
 });

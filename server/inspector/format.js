@@ -101,7 +101,7 @@ const CHOICE_ID = /\b[a-z]+(?:_[a-z]+)+\b/g;
 /**
  * A message of the service as a sentence a person reads: instants as local dates (as `when`
  * shows them everywhere), choice ids the catalogue labels (`not_received`) as their words in
- * quotes, a capital first letter and a full stop at the end.
+ * quotes, a capital first letter (unless it starts with a file name or an id) and a full stop.
  */
 export function sentence(message, labels = new Map()) {
   const text = String(message ?? '')
@@ -109,6 +109,8 @@ export function sentence(message, labels = new Map()) {
     .replace(INSTANT, (iso) => when(iso))
     .replace(CHOICE_ID, (id) => (labels.has(id) ? `“${labels.get(id)}”` : id));
   if (!text) return text;
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  // A plain first word gets its capital; a file name or an id ("notes.txt", "ev_1") keeps its spelling.
+  const plain = /^[a-z][a-z’']*(?=[\s,:;]|$)/.test(text);
+  const capital = plain ? text.charAt(0).toUpperCase() + text.slice(1) : text;
   return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
 }
