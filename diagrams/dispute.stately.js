@@ -192,7 +192,7 @@ createMachine({
         'message.send': { actions: 'countMessage' },
         'evidence.add': { actions: 'addEvidence' },
         'evidence.hide': { guard: 'evidenceIsShown', actions: 'hideEvidence' },
-        'buyer.itemReceived': { actions: 'recordLateReceipt' },
+        'buyer.itemReceived': { guard: 'itemWasMissing', actions: 'recordLateReceipt' },
       },
       states: {
         decision: {
@@ -363,7 +363,7 @@ createMachine({
       meta: { label: 'Resolved' },
       tags: ['ended'],
       entry: [{ type: 'closeWith', params: { end: 'resolved' } }, 'releaseHeldFunds'],
-      on: { 'buyer.itemReceived': { actions: 'recordLateReceipt' } },
+      on: { 'buyer.itemReceived': { guard: 'itemWasMissing', actions: 'recordLateReceipt' } },
       initial: 'checking',
       states: {
         checking: {
@@ -390,7 +390,7 @@ createMachine({
       tags: ['ended', 'closed'],
       entry: { type: 'closeWith', params: { end: 'reshipped' } },
       initial: 'checking',
-      on: { 'buyer.itemReceived': { actions: 'recordLateReceipt' } },
+      on: { 'buyer.itemReceived': { guard: 'itemWasMissing', actions: 'recordLateReceipt' } },
       states: {
         checking: {
           description: 'Left at once, by whether buyer protection has ended',
@@ -420,7 +420,7 @@ createMachine({
       tags: ['ended', 'closed'],
       entry: { type: 'closeWith', params: { end: 'cancelled' } },
       initial: 'checking',
-      on: { 'buyer.itemReceived': { actions: 'recordLateReceipt' } },
+      on: { 'buyer.itemReceived': { guard: 'itemWasMissing', actions: 'recordLateReceipt' } },
       states: {
         checking: {
           description: 'Left at once, by whether buyer protection has ended',
@@ -450,7 +450,7 @@ createMachine({
       tags: ['ended', 'closed'],
       entry: { type: 'closeWith', params: { end: 'closedForSeller' } },
       initial: 'checking',
-      on: { 'buyer.itemReceived': { actions: 'recordLateReceipt' } },
+      on: {},
       states: {
         checking: {
           description: 'Left at once, by whether buyer protection has ended',

@@ -25,6 +25,7 @@ const conditions: Record<string, string> = {
   protectionHasEnded: 'buyer protection has ended',
   requestIsToBuyer: 'the buyer is asked',
   anythingRefunded: 'anything was refunded',
+  itemWasMissing: 'the dispute was about an item that never arrived',
 };
 
 /** The words of one guard name, e.g. `counterOfferIsValid` → "the offer is valid". */

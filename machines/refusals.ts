@@ -120,6 +120,10 @@ const explainers: Partial<Record<EventType, Explain>> = {
   'return.delivered': (c) => (c.returnShipment ? null : problem('R-RET-2', 'no return has been reported shipped yet')),
   'seller.confirmReturn': (c) => (c.returnShipment?.deliveredAt ? null : problem('R-RET-2', 'the return has not been reported delivered yet')),
   'seller.reportReturnProblem': (c) => (c.returnShipment?.deliveredAt ? null : problem('R-RET-3', 'the return has not been reported delivered yet')),
+  'buyer.itemReceived': (c) =>
+    c.request.reason === 'not_received' || c.request.reason === 'digital_not_delivered'
+      ? null
+      : problem('R-REF-5', 'only an item the dispute said never arrived can be reported arrived after all'),
   'agent.assign': (c) => (c.escalation?.agentId ? problem('R-ESC-1', `the case is assigned to agent ${c.escalation.agentId} already`) : null),
   'agent.unassign': needsAssignedAgent,
   'agent.requestEvidence': needsAssignedAgent,

@@ -158,6 +158,13 @@ const inputs: Record<string, DisputeInput> = {
     policy: parsePolicy(),
     openedAt: day(24),
   },
+  'not received': {
+    disputeId: 'm-5',
+    order: orderFacts(),
+    request: openRequest({ reason: 'not_received' }),
+    policy: parsePolicy(),
+    openedAt: day(12),
+  },
   'opened too early': {
     disputeId: 'm-4',
     order: orderFacts(),

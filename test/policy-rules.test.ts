@@ -543,6 +543,13 @@ describe('refund settlement', () => {
     expect(received.value).toEqual(resolved.value);
     expect(received.context.lateReceipt).toEqual({ at: after(9), by: buyer.id });
     expect(received.context.outcome).toEqual(resolved.context.outcome);
+    // An item the dispute never said was missing cannot arrive "after all".
+    const damaged = refunding({ request: { reason: 'damaged_or_defective' } });
+    const settled = step(damaged, psp, after(6), 'refund.settled', { refundId: damaged.context.refunds[0]!.id });
+    expect(refuse(settled, buyer, after(9), 'buyer.itemReceived')).toMatchObject({
+      kind: 'not_accepted',
+      problems: [{ rule: 'R-REF-5', message: 'only an item the dispute said never arrived can be reported arrived after all' }],
+    });
   });
 });
 

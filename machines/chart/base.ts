@@ -36,6 +36,8 @@ export const chartBase = setup({
     tags: {} as DisputeTag,
   },
   guards: {
+    /** R-REF-5: only an item the dispute said never arrived can arrive after all. */
+    itemWasMissing: ({ context }) => context.request.reason === 'not_received' || context.request.reason === 'digital_not_delivered',
     /** R-OPEN-1, -2, -5..10. */
     openingIsEligible: ({ context }) => context.openingProblems.length === 0,
     /** R-GEN-4: a deadline event counts only when armed and stamped with its due time. */

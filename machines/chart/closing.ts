@@ -6,7 +6,7 @@
 import { arm, disarm, due } from './base.ts';
 import { disputeSetup } from './setup.ts';
 
-const recordLateReceipt = { 'buyer.itemReceived': { actions: 'recordLateReceipt' } } as const;
+const recordLateReceipt = { 'buyer.itemReceived': { guard: 'itemWasMissing', actions: 'recordLateReceipt' } } as const;
 
 export const refused = disputeSetup.createStateConfig({
   description: 'The opening rules refused the dispute (openingProblems says why); nothing was held for it',
@@ -51,7 +51,8 @@ function endWithRelease(end: 'reshipped' | 'cancelled' | 'closedForSeller', labe
     tags: ['ended', 'closed'],
     entry: { type: 'closeWith', params: { end } },
     initial: 'checking',
-    on: recordLateReceipt,
+    // Closed for an item not sent back: the item had arrived, so it cannot arrive after all (R-REF-5).
+    on: end === 'closedForSeller' ? {} : recordLateReceipt,
     states: {
       checking: {
         description: 'Left at once, by whether buyer protection has ended',

@@ -84,7 +84,7 @@ export const resolving = disputeSetup.createStateConfig({
     'message.send': { actions: 'countMessage' },
     'evidence.add': { actions: 'addEvidence' },
     'evidence.hide': { guard: 'evidenceIsShown', actions: 'hideEvidence' },
-    'buyer.itemReceived': { actions: 'recordLateReceipt' },
+    'buyer.itemReceived': { guard: 'itemWasMissing', actions: 'recordLateReceipt' },
   },
   states: { decision, payout },
 });

@@ -66,6 +66,12 @@ export const scenarios: readonly Scenario[] = [
     request: request({ amount: 400 }),
   },
   {
+    name: 'not-received',
+    description: 'not received, opened twelve days after shipping',
+    order: order(),
+    request: request({ reason: 'not_received', description: 'Nothing arrived' }),
+  },
+  {
     name: 'opened-too-early',
     description: 'not received, opened three days after shipping',
     order: order({ shippedAt: -3, deliveryWindowEndsAt: 27 }),
