@@ -266,6 +266,19 @@ describe('refusals that fall through to where the dispute is', () => {
     expect(why(s, agent, at(6), 'evidence.hide', { evidenceId: 'ev-1' })).toEqual([{ rule: 'R-EVID-3', message: 'evidence ev-1 is hidden already' }]);
   });
 
+  it('R-REF-5: an item that never arrived may arrive after all, but only once the dispute has ended', () => {
+    for (const options of [
+      { request: { reason: 'not_received' } },
+      { order: { digital: true }, request: { reason: 'digital_not_delivered' } },
+    ] as OpenOptions[]) {
+      const missing = open(options);
+      expect(why(missing, buyer, at(1), 'buyer.itemReceived')).toEqual([{ rule: 'R-REF-5', message: where(missing, 'Report the item arrived after all') }]);
+    }
+    expect(why(opened, buyer, at(1), 'buyer.itemReceived')).toEqual([
+      { rule: 'R-REF-5', message: 'only an item the dispute said never arrived can be reported arrived after all' },
+    ]);
+  });
+
   it('R-APL-1: seller fraud is final; a policy with no appellants says nobody may appeal', () => {
     const fraud = step(escalated(), agent, at(4), 'agent.confirmSellerFraud', { reason: 'fake tracking' });
     expect(why(fraud, seller, at(5), 'appeal.file', { reason: 'it was not' })).toEqual([
