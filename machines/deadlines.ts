@@ -2,7 +2,7 @@ import type { DisputeContext } from './context.ts';
 import { deadlineNames, type DeadlineName } from './deadline-names.ts';
 import { defaultPolicy } from './policy.ts';
 import type { PolicyRuleId } from './rule-ids.ts';
-import { addBusinessDays, addDays } from './time.ts';
+import { addBusinessDays, addDays, dayWords as days } from './time.ts';
 
 /**
  * Every deadline of the dispute, declared once: which event fires, how long, from which anchor,
@@ -31,8 +31,6 @@ export interface DeadlineDefinition {
   flagsOverdue: boolean;
   dueAt: (context: DisputeContext, enteredAt: string) => string;
 }
-
-const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
 
 /**
  * R-RET-5 came after disputes were already running: a dispute frozen under a policy without it

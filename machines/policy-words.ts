@@ -5,6 +5,7 @@
  * from the policy schema's own shape, never listed here.
  */
 import { defaultPolicy, type Policy, type PaymentMethodKind } from './policy.ts';
+import { dayWords } from './time.ts';
 
 /** Every setting of the policy as a dotted path (`appeal.windowDays`); records and lists count as one. */
 export function policySettings(policy: Policy = defaultPolicy): string[] {
@@ -19,12 +20,11 @@ export function policySettings(policy: Policy = defaultPolicy): string[] {
   return paths;
 }
 
-const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** One setting's value in words: a number of days as "5 days", a list as "buyer or seller". */
 function valueWords(path: string, value: unknown): string {
-  if (typeof value === 'number' && /Days$/.test(path)) return /BusinessDays$/.test(path) ? `${value} business days` : days(value);
+  if (typeof value === 'number' && /Days$/.test(path)) return /BusinessDays$/.test(path) ? `${value} business days` : dayWords(value);
   if (Array.isArray(value)) return value.join(' or ');
   if (value && typeof value === 'object') return JSON.stringify(value);
   return String(value);
@@ -41,6 +41,23 @@ function settlementWords(policy: Policy, paymentMethod?: PaymentMethodKind): str
 const get = (policy: Policy, path: string): unknown => path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)?.[key], policy);
 
 const patterns = new Map<string, RegExp>();
+const patternOf = new WeakMap<Policy, RegExp>();
+
+/** The pattern of every setting `policy` has (one per shape of policy; remembered per policy object: views ask per state). */
+function settingsPattern(policy: Policy): RegExp {
+  let pattern = patternOf.get(policy);
+  if (pattern) return pattern;
+  const settings = policySettings(policy);
+  const key = settings.join('|');
+  pattern = patterns.get(key);
+  if (!pattern) {
+    const names = [...settings].sort((a, b) => b.length - a.length).map(escape);
+    pattern = new RegExp(`settlement\\[payment method\\]\\.maxBusinessDays( business days)?|\\b(${names.join('|')})\\b( (?:business )?days)?`, 'g');
+    patterns.set(key, pattern);
+  }
+  patternOf.set(policy, pattern);
+  return pattern;
+}
 
 /**
  * A text with each policy setting it names replaced by its value under `policy` ("within
@@ -48,15 +65,7 @@ const patterns = new Map<string, RegExp>();
  * repeated. `paymentMethod` picks the settlement window a dispute's refund runs under.
  */
 export function inWords(text: string, policy: Policy, paymentMethod?: PaymentMethodKind): string {
-  const settings = policySettings(policy);
-  const key = settings.join('|');
-  let pattern = patterns.get(key);
-  if (!pattern) {
-    const names = [...settings].sort((a, b) => b.length - a.length).map(escape);
-    pattern = new RegExp(`settlement\\[payment method\\]\\.maxBusinessDays( business days)?|\\b(${names.join('|')})\\b( (?:business )?days)?`, 'g');
-    patterns.set(key, pattern);
-  }
-  return text.replace(pattern, (whole, _unit, path: string | undefined, unit: string | undefined) => {
+  return text.replace(settingsPattern(policy), (whole, _unit, path: string | undefined, unit: string | undefined) => {
     if (!path) return settlementWords(policy, paymentMethod);
     const value = get(policy, path);
     return typeof value === 'number' && /Days$/.test(path) ? valueWords(path, value) : `${valueWords(path, value)}${unit ?? ''}`;

@@ -8,7 +8,7 @@ import type { DisputeContext, Problem } from './context.ts';
 import { deadlineDefinitions, deadlineForEvent } from './deadlines.ts';
 import { eventCatalog, type DisputeEvent, type EventType } from './events.ts';
 import type { RefusalRuleId } from './rule-ids.ts';
-import { appellantHasStake } from './rules.ts';
+import { appellantHasStake, itemWasMissing } from './rules.ts';
 import { activeRegions, leafPaths, type DisputeSnapshot } from './snapshot.ts';
 import { addDays, isBefore } from './time.ts';
 
@@ -121,9 +121,7 @@ const explainers: Partial<Record<EventType, Explain>> = {
   'seller.confirmReturn': (c) => (c.returnShipment?.deliveredAt ? null : problem('R-RET-2', 'the return has not been reported delivered yet')),
   'seller.reportReturnProblem': (c) => (c.returnShipment?.deliveredAt ? null : problem('R-RET-3', 'the return has not been reported delivered yet')),
   'buyer.itemReceived': (c) =>
-    c.request.reason === 'not_received' || c.request.reason === 'digital_not_delivered'
-      ? null
-      : problem('R-REF-5', 'only an item the dispute said never arrived can be reported arrived after all'),
+    itemWasMissing(c.request) ? null : problem('R-REF-5', 'only an item the dispute said never arrived can be reported arrived after all'),
   'agent.assign': (c) => (c.escalation?.agentId ? problem('R-ESC-1', `the case is assigned to agent ${c.escalation.agentId} already`) : null),
   'agent.unassign': needsAssignedAgent,
   'agent.requestEvidence': needsAssignedAgent,

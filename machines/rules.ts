@@ -134,6 +134,11 @@ export function automaticOfferFor(order: OrderItemFacts, request: OpenRequest, p
   return { amount, percent };
 }
 
+/** R-REF-5: only an item the dispute said never arrived can arrive after all. */
+export function itemWasMissing(request: OpenRequest): boolean {
+  return request.reason === 'not_received' || request.reason === 'digital_not_delivered';
+}
+
 /** A return is needed when the buyer asked to return the goods and gets the item's full price back. */
 export function returnRequiredFor(type: DisputeType, itemRefund: number, order: OrderItemFacts): boolean {
   return type === 'return_and_refund' && itemRefund >= order.price;

@@ -17,6 +17,9 @@ export function canonicalInstant(instant: string): string {
 }
 
 /** R-GEN-1: "N days" = N × 24 h from the anchor instant. */
+/** A number of days in words: "1 day", "5 days". */
+export const dayWords = (n: number) => (n === 1 ? '1 day' : `${n} days`);
+
 export function addDays(anchor: string, days: number): string {
   return new Date(toMillis(anchor) + days * DAY_MS).toISOString();
 }

@@ -8,7 +8,7 @@ import type { Actor, DisputeContext, Refund } from '../context.ts';
 import type { DeadlineName } from '../deadline-names.ts';
 import type { DisputeEvent } from '../events.ts';
 import type { DisputeInput } from '../order.ts';
-import { appealPossible, appellantHasStake, counterOfferProblems, decisionProblems, proposalProblems, refundOutstanding } from '../rules.ts';
+import { appealPossible, appellantHasStake, itemWasMissing, counterOfferProblems, decisionProblems, proposalProblems, refundOutstanding } from '../rules.ts';
 import type { DisputeTag } from '../stages.ts';
 import { addDays, isAtOrAfter } from '../time.ts';
 
@@ -36,8 +36,8 @@ export const chartBase = setup({
     tags: {} as DisputeTag,
   },
   guards: {
-    /** R-REF-5: only an item the dispute said never arrived can arrive after all. */
-    itemWasMissing: ({ context }) => context.request.reason === 'not_received' || context.request.reason === 'digital_not_delivered',
+    /** R-REF-5. */
+    itemWasMissing: ({ context }) => itemWasMissing(context.request),
     /** R-OPEN-1, -2, -5..10. */
     openingIsEligible: ({ context }) => context.openingProblems.length === 0,
     /** R-GEN-4: a deadline event counts only when armed and stamped with its due time. */
