@@ -15,7 +15,7 @@ const impurities = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'db/migrations/', 'diagrams/dispute.*', 'coverage/', 'test-artifacts/', 'reports/', '.stryker-tmp/'] },
+  { ignores: ['node_modules/', 'db/migrations/', 'diagrams/dispute.*', 'coverage/', 'test-artifacts/', 'reports/', '.stryker-tmp/', '.stryker-tmp-chart/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
