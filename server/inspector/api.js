@@ -33,6 +33,8 @@ export async function api(method, path, body) {
  * time rules, when the action becomes possible or stopped being possible. `fieldTitle` turns a
  * payload field into the words its form shows.
  */
+const said = (problem, instant) => typeof problem.message === 'string' && problem.message.includes(instant);
+
 export function problemBox(error, fieldTitle = (field) => field) {
   const p = error.problem && typeof error.problem === 'object' ? error.problem : null;
   const reasons = p?.errors ?? [];
@@ -51,8 +53,9 @@ export function problemBox(error, fieldTitle = (field) => field) {
               {},
               e.field && e.field !== 'type' ? h('strong', { text: `${fieldTitle(e.field)}: ` }) : null,
               sentence(e.message, labels),
-              e.earliest ? h('span', { class: 'when', text: ` Possible from ${when(e.earliest)}.` }) : null,
-              e.latest ? h('span', { class: 'when', text: ` No longer possible since ${when(e.latest)}.` }) : null,
+              // The instant is shown on its own only when the words do not already give it.
+              e.earliest && !said(e, e.earliest) ? h('span', { class: 'when', text: ` Possible from ${when(e.earliest)}.` }) : null,
+              e.latest && !said(e, e.latest) ? h('span', { class: 'when', text: ` No longer possible since ${when(e.latest)}.` }) : null,
               e.rule && e.rule !== 'EVENT' ? h('span', { class: 'rule', text: ` Rule ${e.rule}.` }) : null,
             ),
           ),
