@@ -10,11 +10,10 @@ export type DisputeSnapshot = SnapshotFrom<typeof disputeMachine>;
 
 const pathsByValue = new WeakMap<object, string[]>();
 
-const leaves = (v: unknown, prefix: string): string[] =>
-  typeof v === 'string' ? [`${prefix}${v}`] : Object.entries(v as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
-
 /** Works out a value's leaf paths and remembers them: a cache that only saves time. */
 function rememberPaths(value: object): string[] {
+  const leaves = (v: unknown, prefix: string): string[] =>
+    typeof v === 'string' ? [`${prefix}${v}`] : Object.entries(v as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
   const paths = leaves(value, '');
   pathsByValue.set(value, paths);
   return paths;
