@@ -10,31 +10,33 @@ export type DisputeSnapshot = SnapshotFrom<typeof disputeMachine>;
 
 const pathsByValue = new WeakMap<object, string[]>();
 
+/** Works out a value's leaf paths and remembers them: a cache that only saves time. */
+function rememberPaths(value: object): string[] {
+  const leaves = (v: unknown, prefix: string): string[] =>
+    typeof v === 'string' ? [`${prefix}${v}`] : Object.entries(v as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
+  const paths = leaves(value, '');
+  pathsByValue.set(value, paths);
+  return paths;
+}
+
 /** The dotted paths of the active leaf states, e.g. `['negotiating.offerPending']` (remembered per value). */
 export function leafPaths(value: DisputeSnapshot['value']): string[] {
   if (typeof value === 'string') return [value];
-  let paths = pathsByValue.get(value);
-  if (!paths) {
-    const leaves = (v: unknown, prefix: string): string[] =>
-      typeof v === 'string' ? [`${prefix}${v}`] : Object.entries(v as Record<string, unknown>).flatMap(([key, child]) => leaves(child, `${prefix}${key}.`));
-    paths = leaves(value, '');
-    pathsByValue.set(value, paths);
-  }
-  return paths;
+  return pathsByValue.get(value) ?? rememberPaths(value);
 }
 
 const nodesByLeafPath = new Map<string, AnyStateNode>();
 
+/** Looks a leaf's state node up and remembers it: a cache that only saves time. */
+function rememberNode(path: string): AnyStateNode {
+  const node = disputeMachine.getStateNodeById(`dispute.${path}`);
+  nodesByLeafPath.set(path, node);
+  return node;
+}
+
 /** The active leaf state nodes of a snapshot. */
 export function activeLeaves(snapshot: Pick<DisputeSnapshot, 'value'>): AnyStateNode[] {
-  return leafPaths(snapshot.value).map((path) => {
-    let node = nodesByLeafPath.get(path);
-    if (!node) {
-      node = disputeMachine.getStateNodeById(`dispute.${path}`);
-      nodesByLeafPath.set(path, node);
-    }
-    return node;
-  });
+  return leafPaths(snapshot.value).map((path) => nodesByLeafPath.get(path) ?? rememberNode(path));
 }
 
 /** Every active state node, leaves and their ancestors (the root included), each once. */
@@ -64,11 +66,12 @@ const describedIn = (node: AnyStateNode, context: Described['context']): string 
 /** A person's reading of where the dispute stands: the description of each active leaf state. */
 export function stateDescription(snapshot: Described): string {
   return activeLeaves(snapshot)
-    .map((node) => describedIn(node, snapshot.context) ?? node.key.replace(/([A-Z])/g, ' $1').toLowerCase())
+    .map((node) => describedIn(node, snapshot.context) ?? node.key)
     .join(' · ');
 }
 
 /** What a person calls a state node: its `meta.label`, else its key. */
+// Stryker disable next-line OptionalChaining: every state of the chart has a meta with a label of its own (test/catalogue.test.ts checks it)
 export const nodeLabel = (node: AnyStateNode): string => (node.meta as { label?: string } | undefined)?.label ?? node.key;
 
 /** One active leaf, in words, with the parallel region it runs in (none outside `resolving`). */
@@ -86,9 +89,9 @@ export interface ActiveRegion {
  */
 export function activeRegions(snapshot: Described): ActiveRegion[] {
   return activeLeaves(snapshot).map((leaf) => {
-    let region: AnyStateNode | undefined = leaf;
-    while (region?.parent && region.parent.type !== 'parallel') region = region.parent;
-    const inRegion = region?.parent?.type === 'parallel' ? region : undefined;
+    let region: AnyStateNode = leaf;
+    while (region.parent && region.parent.type !== 'parallel') region = region.parent;
+    const inRegion = region.parent?.type === 'parallel' ? region : undefined;
     return {
       path: leaf.path.join('.'),
       label: nodeLabel(leaf),
