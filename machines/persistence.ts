@@ -87,7 +87,7 @@ export function expandSnapshot(stored: unknown, input: { order: DisputeContext['
 
 /** Restores a persisted snapshot written by `version`, migrating it forward when a path exists. */
 export function restoreSnapshot(disputeId: string, persisted: unknown, version: number): DisputeSnapshot {
-  // A version below 1 or between two versions has no migration: the loop below refuses it.
+  // A version below 1 has no migration: the loop below refuses it.
   if (!Number.isInteger(version) || version > disputeMachineVersion) {
     throw new UnsupportedMachineVersion(disputeId, version);
   }
