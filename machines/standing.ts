@@ -50,8 +50,9 @@ function overdueAt(snapshot: DisputeSnapshot, decisionDue: string | null, contex
   }
   const refund = context.refunds.at(-1);
   if (context.refundOverdue && refund && snapshot.hasTag('refunding')) candidates.push(refund.expectedBy);
-  // Stryker disable next-line EqualityOperator: equivalent, instants are canonical strings: equal instants are equal strings
-  return candidates.length === 0 ? null : candidates.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
+  if (candidates.length === 0) return null;
+  // Stryker disable next-line EqualityOperator: equivalent for ties, instants are canonical strings: equal instants are equal strings
+  return candidates.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
 }
 
 /**
