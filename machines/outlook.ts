@@ -4,13 +4,13 @@
  * deadline's definition and the states the chart moves to). Nothing here is written by hand per
  * state, so a change to the chart changes the forecast with it.
  */
+import { armedDeadlines, scheduler } from './available.ts';
 import type { DeadlineName } from './deadline-names.ts';
-import { deadlineDefinitions, deadlineNames } from './deadlines.ts';
+import { deadlineDefinitions } from './deadlines.ts';
 import type { DisputeEvent } from './events.ts';
 import type { PolicyRuleId } from './rule-ids.ts';
 import { activeRegions, type ActiveRegion, type DisputeSnapshot } from './snapshot.ts';
 import { awaitedBy, type AwaitedParty } from './stages.ts';
-import { toMillis } from './time.ts';
 import { transitionDispute } from './transition.ts';
 
 export interface ForecastStep {
@@ -35,24 +35,13 @@ export interface Forecast {
   ended: boolean;
 }
 
-const scheduler = { role: 'system', id: 'scheduler' } as const;
-
-function nextArmed(snapshot: DisputeSnapshot): { name: DeadlineName; event: string; dueAt: string } | undefined {
-  return deadlineNames
-    .flatMap((name) => {
-      const armed = snapshot.context.deadlines[name];
-      return armed ? [{ name, ...armed }] : [];
-    })
-    .sort((a, b) => toMillis(a.dueAt) - toMillis(b.dueAt) || deadlineDefinitions[a.name].priority - deadlineDefinitions[b.name].priority)[0];
-}
-
 /** Fires the dispute's deadlines in order on a copy until none is left (or `maxSteps`). */
 export function ifNobodyActs(snapshot: DisputeSnapshot, maxSteps = 6): Forecast {
-  const armedAtStart = new Set(Object.keys(snapshot.context.deadlines));
   const steps: ForecastStep[] = [];
   let current = snapshot;
-  while (steps.length < maxSteps && current.status === 'active') {
-    const next = nextArmed(current);
+  // A finished dispute takes no event: its first deadline changes nothing and ends the loop.
+  while (steps.length < maxSteps) {
+    const next = armedDeadlines(current)[0];
     if (!next) break;
     const [after] = transitionDispute(current, { type: next.event, at: next.dueAt, by: scheduler } as DisputeEvent);
     if (after === current) break;
@@ -64,11 +53,11 @@ export function ifNobodyActs(snapshot: DisputeSnapshot, maxSteps = 6): Forecast 
       dueAt: next.dueAt,
       length: definition.lengthIn(current.context),
       effect: definition.effect,
-      armedNow: armedAtStart.has(next.name) && snapshot.context.deadlines[next.name]?.dueAt === next.dueAt,
+      armedNow: snapshot.context.deadlines[next.name]?.dueAt === next.dueAt,
       then: activeRegions(after),
     });
     current = after;
   }
-  const ended = current.status !== 'active' || current.hasTag('ended');
-  return { steps, thenAwaiting: awaitedBy(current), ended };
+  // Every end of the chart carries the tag, the one final state (refused) included; standingOf reads it the same way.
+  return { steps, thenAwaiting: awaitedBy(current), ended: current.hasTag('ended') };
 }

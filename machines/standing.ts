@@ -31,9 +31,11 @@ export interface Standing {
 function decisionDueAt(snapshot: DisputeSnapshot): string | null {
   const c = snapshot.context;
   const armed = c.deadlines.decisionDue?.dueAt;
+  // Stryker disable next-line ConditionalExpression: equivalent when false, decisionDue is armed from the instant of the very event that records the escalation or the appeal, so the recomputation below gives the same instant
   if (armed) return armed;
   // Fired already (flagged overdue, disarmed): recompute from the instant the wait began.
   const stage = stageOf(snapshot);
+  // Stryker disable next-line OptionalChaining: equivalent, every way into the escalated states records the escalation (recordEscalation)
   const since = stage === 'appealed' ? c.appeal.filedAt : stage === 'escalated' ? c.escalation?.at : null;
   return since ? addDays(since, c.policy.escalation.decisionDays) : null;
 }
@@ -48,12 +50,17 @@ function overdueAt(snapshot: DisputeSnapshot, decisionDue: string | null, contex
   }
   const refund = context.refunds.at(-1);
   if (context.refundOverdue && refund && snapshot.hasTag('refunding')) candidates.push(refund.expectedBy);
-  return candidates.length === 0 ? null : candidates.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
+  if (candidates.length === 0) return null;
+  // Stryker disable next-line EqualityOperator: equivalent for ties, instants are canonical strings: equal instants are equal strings
+  return candidates.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
 }
 
-/** Agents may see a dispute once it was escalated or decided, or while one must act on it. */
+/**
+ * Agents may see a dispute once it was escalated or decided, or while one must act on it. Only an
+ * escalated case is decided, and nothing clears its escalation: the escalation covers both.
+ */
 export function agentsMaySee(snapshot: DisputeSnapshot): boolean {
-  return snapshot.hasTag('awaits:agent') || snapshot.context.escalation !== null || snapshot.context.decision !== null;
+  return snapshot.hasTag('awaits:agent') || snapshot.context.escalation !== null;
 }
 
 const standings = new WeakMap<DisputeSnapshot, Standing>();
@@ -61,6 +68,7 @@ const standings = new WeakMap<DisputeSnapshot, Standing>();
 /** Where a snapshot stands (remembered per snapshot: the step and the view both ask). */
 export function standingOf(snapshot: DisputeSnapshot): Standing {
   let standing = standings.get(snapshot);
+  // Stryker disable next-line ConditionalExpression: equivalent, the memo only saves time (a snapshot's standing is computed the same each time)
   if (!standing) {
     standing = computeStanding(snapshot);
     standings.set(snapshot, standing);

@@ -58,11 +58,8 @@ const scope = {
 
 function collecting<T>(run: () => T): [T, ExecutedAction[]] {
   collected = [];
-  try {
-    return [run(), collected];
-  } finally {
-    collected = [];
-  }
+  const result = run();
+  return [result, collected];
 }
 
 /** The next snapshot and the actions of sending `event` to `snapshot`; nothing is executed. */
