@@ -34,14 +34,16 @@ const one = (name: string): string => {
   return conditions[bare] ?? bare.replace(/([A-Z])/g, ' $1').toLowerCase();
 };
 
-/** A guard name from `guardName()` as a condition in words: "if the offer is valid". */
+/**
+ * A guard name from `guardName()` as a condition in words: "if the offer is valid". A composite
+ * keeps its grouping: `a && (b || c)` reads "if A and (B or C)", and `!a` reads "not: A".
+ */
 export function guardWords(guard: string | null): string | null {
   if (guard === null) return null;
-  const words = guard
-    .split(/ && | \|\| /)
-    .map((part) => part.replace(/^\(+/, ''))
-    .map((part) => (part.startsWith('!') ? `not: ${one(part.slice(1).replace(/^\(+/, ''))}` : one(part)));
-  return `if ${words.join(guard.includes('||') ? ' or ' : ' and ')}`;
+  const words = guard.replace(/ && | \|\| |!|[^\s()!&|]+(?:\([^()]*\))?/g, (token) =>
+    token === ' && ' ? ' and ' : token === ' || ' ? ' or ' : token === '!' ? 'not: ' : one(token),
+  );
+  return `if ${words}`;
 }
 
 /** Every guard the words cover (a test checks the chart's guards are all here). */

@@ -10,10 +10,11 @@ import { dayWords } from './time.ts';
 /** Every setting of the policy as a dotted path (`appeal.windowDays`); records and lists count as one. */
 export function policySettings(policy: Policy = defaultPolicy): string[] {
   const paths: string[] = [];
-  // A record keyed by currency (the automatic offer's thresholds) is one setting.
+  // A record keyed by currency (the automatic offer's thresholds), even an empty one, is one setting.
   const walk = (value: unknown, prefix: string) => {
-    if (value && typeof value === 'object' && !Array.isArray(value) && !/^[A-Z]{3}$/.test(Object.keys(value)[0] ?? '')) {
-      for (const [key, child] of Object.entries(value)) walk(child, prefix ? `${prefix}.${key}` : key);
+    // The schema has no null setting: an object here is a group, a list or a record.
+    if (typeof value === 'object' && !Array.isArray(value) && !Object.keys(value as object).every((key) => /^[A-Z]{3}$/.test(key))) {
+      for (const [key, child] of Object.entries(value as object)) walk(child, prefix ? `${prefix}.${key}` : key);
     } else paths.push(prefix);
   };
   walk(policy, '');
@@ -24,21 +25,23 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** One setting's value in words: a number of days as "5 days", a list as "buyer or seller". */
 function valueWords(path: string, value: unknown): string {
-  if (typeof value === 'number' && /Days$/.test(path)) return /BusinessDays$/.test(path) ? `${value} business days` : dayWords(value);
+  if (/BusinessDays$/.test(path)) return businessDayWords(value as number);
+  if (/Days$/.test(path)) return dayWords(value as number); // the schema makes every `…Days` setting a number
   if (Array.isArray(value)) return value.join(' or ');
-  if (value && typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return JSON.stringify(value); // a record as data; numbers and booleans read as themselves (no setting is a string)
 }
+
+const businessDayWords = (n: number) => (n === 1 ? '1 business day' : `${n} business days`);
 
 /** The refund settlement window of a payment method, or the range over all of them. */
 function settlementWords(policy: Policy, paymentMethod?: PaymentMethodKind): string {
-  if (paymentMethod) return `${policy.settlement[paymentMethod].maxBusinessDays} business days`;
+  if (paymentMethod) return businessDayWords(policy.settlement[paymentMethod].maxBusinessDays);
   const all = Object.values(policy.settlement).map((w) => w.maxBusinessDays);
   const [low, high] = [Math.min(...all), Math.max(...all)];
-  return low === high ? `${high} business days` : `${low} to ${high} business days (by payment method)`;
+  return low === high ? businessDayWords(high) : `${low} to ${high} business days (by payment method)`;
 }
 
-const get = (policy: Policy, path: string): unknown => path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)?.[key], policy);
+const get = (policy: Policy, path: string): unknown => path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], policy);
 
 const patterns = new Map<string, RegExp>();
 const patternOf = new WeakMap<Policy, RegExp>();
@@ -51,8 +54,10 @@ function settingsPattern(policy: Policy): RegExp {
   const key = settings.join('|');
   pattern = patterns.get(key);
   if (!pattern) {
-    const names = [...settings].sort((a, b) => b.length - a.length).map(escape);
-    pattern = new RegExp(`settlement\\[payment method\\]\\.maxBusinessDays( business days)?|\\b(${names.join('|')})\\b( (?:business )?days)?`, 'g');
+    // No setting is a prefix of another at a word boundary (settings are the policy's leaves), so their order does not matter.
+    const names = settings.map(escape).join('|');
+    // A unit after a day count (`(?<=Days)`) is part of it; after any other setting it stays as written.
+    pattern = new RegExp(`settlement\\[payment method\\]\\.maxBusinessDays(?: business days)?|\\b(${names})\\b(?:(?<=Days) (?:business )?days)?`, 'g');
     patterns.set(key, pattern);
   }
   patternOf.set(policy, pattern);
@@ -65,11 +70,9 @@ function settingsPattern(policy: Policy): RegExp {
  * repeated. `paymentMethod` picks the settlement window a dispute's refund runs under.
  */
 export function inWords(text: string, policy: Policy, paymentMethod?: PaymentMethodKind): string {
-  return text.replace(settingsPattern(policy), (whole, _unit, path: string | undefined, unit: string | undefined) => {
-    if (!path) return settlementWords(policy, paymentMethod);
-    const value = get(policy, path);
-    return typeof value === 'number' && /Days$/.test(path) ? valueWords(path, value) : `${valueWords(path, value)}${unit ?? ''}`;
-  });
+  return text.replace(settingsPattern(policy), (_whole, path: string | undefined) =>
+    path ? valueWords(path, get(policy, path)) : settlementWords(policy, paymentMethod),
+  );
 }
 
 /** The policy settings a text names, e.g. `['negotiation.sellerResponseDays']` (for developers). */
