@@ -43,25 +43,19 @@ function settlementWords(policy: Policy, paymentMethod?: PaymentMethodKind): str
 
 const get = (policy: Policy, path: string): unknown => path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], policy);
 
-const patterns = new Map<string, RegExp>();
-const patternOf = new WeakMap<Policy, RegExp>();
+let pattern: RegExp | undefined;
 
-/** The pattern of every setting `policy` has (one per shape of policy; remembered per policy object: views ask per state). */
-function settingsPattern(policy: Policy): RegExp {
-  let pattern = patternOf.get(policy);
-  if (pattern) return pattern;
-  const settings = policySettings(policy);
-  const key = settings.join('|');
-  pattern = patterns.get(key);
-  if (!pattern) {
-    // No setting is a prefix of another at a word boundary (settings are the policy's leaves), so their order does not matter.
-    const names = settings.map(escape).join('|');
-    // A unit after a day count (`(?<=Days)`) is part of it; after any other setting it stays as written.
-    pattern = new RegExp(`settlement\\[payment method\\]\\.maxBusinessDays(?: business days)?|\\b(${names})\\b(?:(?<=Days) (?:business )?days)?`, 'g');
-    patterns.set(key, pattern);
-  }
-  patternOf.set(policy, pattern);
-  return pattern;
+/**
+ * The pattern of every setting, built once: every policy has the same settings, the schema's
+ * (`policySettings` of any policy), whatever their values. No setting is a prefix of another at
+ * a word boundary (settings are the policy's leaves), so their order does not matter. A unit
+ * after a day count (`(?<=Days)`) is part of the match; after any other setting it stays as written.
+ */
+function settingsPattern(): RegExp {
+  return (pattern ??= new RegExp(
+    `settlement\\[payment method\\]\\.maxBusinessDays(?: business days)?|\\b(${policySettings().map(escape).join('|')})\\b(?:(?<=Days) (?:business )?days)?`,
+    'g',
+  ));
 }
 
 /**
@@ -70,7 +64,7 @@ function settingsPattern(policy: Policy): RegExp {
  * repeated. `paymentMethod` picks the settlement window a dispute's refund runs under.
  */
 export function inWords(text: string, policy: Policy, paymentMethod?: PaymentMethodKind): string {
-  return text.replace(settingsPattern(policy), (_whole, path: string | undefined) =>
+  return text.replace(settingsPattern(), (_whole, path: string | undefined) =>
     path ? valueWords(path, get(policy, path)) : settlementWords(policy, paymentMethod),
   );
 }

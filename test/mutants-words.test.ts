@@ -4,11 +4,11 @@
  * (portable-config.ts), killed: guards named and read as conditions, whatever their shape; the
  * policy's settings in words; the portable config is the chart itself.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { and, createMachine, not, or, stateIn, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { defaultPolicy, disputeMachine, guardName, parsePolicy, portableConfig } from '../machines/index.ts';
 import { guardWords } from '../machines/guard-words.ts';
-import { inWords, policySettings, settingsNamed } from '../machines/policy-words.ts';
+import { policySettings, settingsNamed } from '../machines/policy-words.ts';
 
 describe('a guard by name (guardName, for the diagrams and GET /machines/dispute)', () => {
   it('names a plain, a parametrized and a missing guard', () => {
@@ -190,6 +190,13 @@ describe('the portable config (what Stately’s editor imports and its inspector
 });
 
 describe('policy settings in words (policy-words.ts)', () => {
+  // Loaded afresh for each test: it builds its pattern of the settings once per load, so each test runs that code.
+  let inWords: typeof import('../machines/policy-words.ts').inWords;
+  beforeEach(async () => {
+    vi.resetModules();
+    ({ inWords } = await import('../machines/policy-words.ts'));
+  });
+
   it('the settings are the policy’s leaves in the schema’s order; a list and a record keyed by currency count as one', () => {
     expect(policySettings()).toEqual([
       ...['opening.notReceivedWaitDays', 'opening.applyShippingWaitToAllReasons', 'opening.protectionDays'],
