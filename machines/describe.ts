@@ -102,12 +102,12 @@ export function guardName(guard: unknown): string | null {
       // `and` and `or` inside another composite keep their parentheses; `not` binds tighter.
       const part = (g: unknown) => {
         const inner = g as { name?: string; guards?: unknown[] };
-        return typeof g === 'function' && inner.guards && inner.name !== 'not' ? `(${guardName(g)})` : guardName(g);
+        return inner.guards && inner.name !== 'not' ? `(${guardName(g)})` : guardName(g);
       };
       if (composite.name === 'not') return `!${part(composite.guards[0])}`;
       return composite.guards.map(part).join(composite.name === 'or' ? ' || ' : ' && ');
     }
-    if (composite.name === 'stateIn' && typeof composite.stateValue === 'string') return `in(${composite.stateValue})`;
+    if (typeof composite.stateValue === 'string') return `in(${composite.stateValue})`;
     return composite.name || 'inline';
   }
   if (typeof guard === 'object' && 'type' in guard) {
@@ -117,16 +117,14 @@ export function guardName(guard: unknown): string | null {
   return 'inline';
 }
 
+/** Actions by name: a named function by its name (an anonymous one "inline"), a parametrized one with its `name` parameter (`disarmDeadline(decisionDue)`); parameters computed by a function are not shown. */
 function actionNames(t: AnyTransitionDefinition): string[] {
   return t.actions.map((a: unknown) => {
     if (typeof a === 'string') return a;
-    if (typeof a === 'object' && a !== null && 'type' in a) {
-      const { type, params } = a as { type: string; params?: unknown };
-      const name = params && typeof params === 'object' && 'name' in params ? (params as { name: string }).name : null;
-      return name ? `${type}(${name})` : type;
-    }
-    // Stryker disable next-line all: the chart names every action in setup() (a string or { type, params }); no function action reaches here
-    return typeof a === 'function' ? a.name || 'inline' : 'inline';
+    if (typeof a === 'function') return a.name || 'inline';
+    const { type, params } = a as { type: string; params?: { name?: string } | (() => unknown) };
+    const name = typeof params === 'object' ? params.name : undefined;
+    return name ? `${type}(${name})` : type;
   });
 }
 

@@ -7,13 +7,18 @@
 import { defaultPolicy, type Policy, type PaymentMethodKind } from './policy.ts';
 import { dayWords } from './time.ts';
 
+/**
+ * A group of settings: an object with a key in lower case. A number or a switch has no keys, a
+ * list is an array, and a record keyed by currency (the automatic offer's thresholds, even an
+ * empty one) has only codes in capitals: each is one setting.
+ */
+const isGroup = (value: unknown) => !Array.isArray(value) && Object.keys(value as object).some((key) => key !== key.toUpperCase());
+
 /** Every setting of the policy as a dotted path (`appeal.windowDays`); records and lists count as one. */
 export function policySettings(policy: Policy = defaultPolicy): string[] {
   const paths: string[] = [];
-  // A record keyed by currency (the automatic offer's thresholds), even an empty one, is one setting.
   const walk = (value: unknown, prefix: string) => {
-    // The schema has no null setting: an object here is a group, a list or a record.
-    if (typeof value === 'object' && !Array.isArray(value) && !Object.keys(value as object).every((key) => /^[A-Z]{3}$/.test(key))) {
+    if (isGroup(value)) {
       for (const [key, child] of Object.entries(value as object)) walk(child, prefix ? `${prefix}.${key}` : key);
     } else paths.push(prefix);
   };
@@ -25,8 +30,8 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** One setting's value in words: a number of days as "5 days", a list as "buyer or seller". */
 function valueWords(path: string, value: unknown): string {
-  if (/BusinessDays$/.test(path)) return businessDayWords(value as number);
-  if (/Days$/.test(path)) return dayWords(value as number); // the schema makes every `…Days` setting a number
+  if (path.endsWith('BusinessDays')) return businessDayWords(value as number);
+  if (path.endsWith('Days')) return dayWords(value as number); // the schema makes every `…Days` setting a number
   if (Array.isArray(value)) return value.join(' or ');
   return JSON.stringify(value); // a record as data; numbers and booleans read as themselves (no setting is a string)
 }

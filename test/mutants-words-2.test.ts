@@ -5,7 +5,8 @@
  * request — under a policy's own numbers.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { describeMachine, eventTypes, parsePolicy, type MachineDescription } from '../machines/index.ts';
+import { createMachine } from 'xstate';
+import { describeMachine, disputeMachine, eventTypes, parsePolicy, type MachineDescription } from '../machines/index.ts';
 
 // Described afresh in each test: each test then runs the code it judges (the mutation run picks tests by what they run).
 let machine: MachineDescription;
@@ -163,5 +164,47 @@ describe('the machine described for people (describeMachine)', () => {
     });
     expect(machine.evidence.image.rule).toBe('R-EVID-1');
     expect(machine.evidence.image.formats).toContainEqual({ mediaType: 'image/png', extensions: ['png'] });
+  });
+});
+
+/** The description of a stand-in chart put in the dispute chart's place for the call. */
+function describedWith(standIn: { root: unknown }) {
+  const machine = disputeMachine as unknown as { root: unknown };
+  const real = machine.root;
+  machine.root = standIn.root;
+  try {
+    return describeMachine();
+  } finally {
+    machine.root = real;
+  }
+}
+
+describe('actions and guards of any shape, by name (a stand-in chart)', () => {
+  it('names a function action by its name, an anonymous one "inline", and shows a parameter only when it is data with a name', () => {
+    const actions = [
+      'countMessage',
+      function notifySeller() {},
+      [() => {}][0]!, // an anonymous function
+      { type: 'disarmDeadline', params: { name: 'sellerResponse' } },
+      { type: 'requestRefund', params: () => ({ amount: 100 }) }, // computed from the context: not shown
+      { type: 'log', params: { level: 1 } },
+      { type: 'settleRefund' },
+    ];
+    const guard = function sellerIsKnown() {
+      return true;
+    };
+    const standIn = createMachine({ id: 'stand-in', initial: 'a', states: { a: { on: { 'seller.counterOffer': { guard, target: 'b', actions } } }, b: {} } });
+    expect(describedWith(standIn).transitions).toEqual([
+      {
+        source: 'a',
+        event: 'seller.counterOffer',
+        targets: ['b'],
+        guard: 'sellerIsKnown',
+        guardWords: 'if seller is known',
+        actions: ['countMessage', 'notifySeller', 'inline', 'disarmDeadline(sellerResponse)', 'requestRefund', 'log', 'settleRefund'],
+        roles: ['seller'],
+        deadline: null,
+      },
+    ]);
   });
 });

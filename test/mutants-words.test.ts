@@ -34,6 +34,8 @@ describe('a guard by name (guardName, for the diagrams and GET /machines/dispute
     expect(guardName(stateIn('#dispute.escalated'))).toBe('in(#dispute.escalated)');
     expect(guardName(stateIn({ escalated: 'underReview' }))).toBe('stateIn'); // a state value that is not one path
     expect(guardName(and([{ type: 'deadlineIsDue', params: { name: 'appealWindow' } }, 'mayAppeal']))).toBe('deadlineIsDue(appealWindow) && mayAppeal');
+    const sellerIsKnown = () => true;
+    expect(guardName(and([sellerIsKnown, 'mayAppeal']))).toBe('sellerIsKnown && mayAppeal'); // a plain function part needs no parentheses
   });
 
   it('keeps the grouping of nested composites; `not` binds tighter and needs none', () => {
