@@ -28,20 +28,19 @@ const conditions: Record<string, string> = {
   itemWasMissing: 'the dispute was about an item that never arrived',
 };
 
-/** The words of one guard name, e.g. `counterOfferIsValid` → "the offer is valid". */
-const one = (name: string): string => {
-  const bare = name.replace(/\(.*$/, '');
-  return conditions[bare] ?? bare.replace(/([A-Z])/g, ' $1').toLowerCase();
-};
-
-/** A guard name from `guardName()` as a condition in words: "if the offer is valid". */
+/**
+ * A guard name from `guardName()` as a condition in words: "if the offer is valid". A composite
+ * keeps its grouping: `a && (b || c)` reads "if A and (B or C)", and `!a` reads "not: A". A
+ * parametrized guard reads as its name (`deadlineIsDue(sellerResponse)`: "at its due time"); one
+ * without words of its own is spelled out from its name (`buyerIsPolite`: "buyer is polite").
+ */
 export function guardWords(guard: string | null): string | null {
   if (guard === null) return null;
-  const words = guard
-    .split(/ && | \|\| /)
-    .map((part) => part.replace(/^\(+/, ''))
-    .map((part) => (part.startsWith('!') ? `not: ${one(part.slice(1).replace(/^\(+/, ''))}` : one(part)));
-  return `if ${words.join(guard.includes('||') ? ' or ' : ' and ')}`;
+  const words = guard.replace(/ && | \|\| |!|([^\s()!&|]+)(?:\([^()]*\))?/g, (token, name?: string) => {
+    if (name) return conditions[name] ?? name.replace(/([A-Z])/g, ' $1').toLowerCase();
+    return token === '!' ? 'not: ' : token === ' && ' ? ' and ' : ' or ';
+  });
+  return `if ${words}`;
 }
 
 /** Every guard the words cover (a test checks the chart's guards are all here). */

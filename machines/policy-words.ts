@@ -7,13 +7,19 @@
 import { defaultPolicy, type Policy, type PaymentMethodKind } from './policy.ts';
 import { dayWords } from './time.ts';
 
+/**
+ * A group of settings: an object with a key in lower case. A number or a switch has no keys, a
+ * list is an array, and a record keyed by currency (the automatic offer's thresholds, even an
+ * empty one) has only codes in capitals: each is one setting.
+ */
+const isGroup = (value: unknown) => !Array.isArray(value) && Object.keys(value as object).some((key) => key !== key.toUpperCase());
+
 /** Every setting of the policy as a dotted path (`appeal.windowDays`); records and lists count as one. */
 export function policySettings(policy: Policy = defaultPolicy): string[] {
   const paths: string[] = [];
-  // A record keyed by currency (the automatic offer's thresholds) is one setting.
   const walk = (value: unknown, prefix: string) => {
-    if (value && typeof value === 'object' && !Array.isArray(value) && !/^[A-Z]{3}$/.test(Object.keys(value)[0] ?? '')) {
-      for (const [key, child] of Object.entries(value)) walk(child, prefix ? `${prefix}.${key}` : key);
+    if (isGroup(value)) {
+      for (const [key, child] of Object.entries(value as object)) walk(child, prefix ? `${prefix}.${key}` : key);
     } else paths.push(prefix);
   };
   walk(policy, '');
@@ -24,39 +30,37 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** One setting's value in words: a number of days as "5 days", a list as "buyer or seller". */
 function valueWords(path: string, value: unknown): string {
-  if (typeof value === 'number' && /Days$/.test(path)) return /BusinessDays$/.test(path) ? `${value} business days` : dayWords(value);
+  if (path.endsWith('BusinessDays')) return businessDayWords(value as number);
+  if (path.endsWith('Days')) return dayWords(value as number); // the schema makes every `…Days` setting a number
   if (Array.isArray(value)) return value.join(' or ');
-  if (value && typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return JSON.stringify(value); // a record as data; numbers and booleans read as themselves (no setting is a string)
 }
+
+const businessDayWords = (n: number) => (n === 1 ? '1 business day' : `${n} business days`);
 
 /** The refund settlement window of a payment method, or the range over all of them. */
 function settlementWords(policy: Policy, paymentMethod?: PaymentMethodKind): string {
-  if (paymentMethod) return `${policy.settlement[paymentMethod].maxBusinessDays} business days`;
+  if (paymentMethod) return businessDayWords(policy.settlement[paymentMethod].maxBusinessDays);
   const all = Object.values(policy.settlement).map((w) => w.maxBusinessDays);
   const [low, high] = [Math.min(...all), Math.max(...all)];
-  return low === high ? `${high} business days` : `${low} to ${high} business days (by payment method)`;
+  return low === high ? businessDayWords(high) : `${low} to ${high} business days (by payment method)`;
 }
 
-const get = (policy: Policy, path: string): unknown => path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)?.[key], policy);
+const get = (policy: Policy, path: string): unknown => path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], policy);
 
-const patterns = new Map<string, RegExp>();
-const patternOf = new WeakMap<Policy, RegExp>();
+let pattern: RegExp | undefined;
 
-/** The pattern of every setting `policy` has (one per shape of policy; remembered per policy object: views ask per state). */
-function settingsPattern(policy: Policy): RegExp {
-  let pattern = patternOf.get(policy);
-  if (pattern) return pattern;
-  const settings = policySettings(policy);
-  const key = settings.join('|');
-  pattern = patterns.get(key);
-  if (!pattern) {
-    const names = [...settings].sort((a, b) => b.length - a.length).map(escape);
-    pattern = new RegExp(`settlement\\[payment method\\]\\.maxBusinessDays( business days)?|\\b(${names.join('|')})\\b( (?:business )?days)?`, 'g');
-    patterns.set(key, pattern);
-  }
-  patternOf.set(policy, pattern);
-  return pattern;
+/**
+ * The pattern of every setting, built once: every policy has the same settings, the schema's
+ * (`policySettings` of any policy), whatever their values. No setting is a prefix of another at
+ * a word boundary (settings are the policy's leaves), so their order does not matter. A unit
+ * after a day count (`(?<=Days)`) is part of the match; after any other setting it stays as written.
+ */
+function settingsPattern(): RegExp {
+  return (pattern ??= new RegExp(
+    `settlement\\[payment method\\]\\.maxBusinessDays(?: business days)?|\\b(${policySettings().map(escape).join('|')})\\b(?:(?<=Days) (?:business )?days)?`,
+    'g',
+  ));
 }
 
 /**
@@ -65,11 +69,9 @@ function settingsPattern(policy: Policy): RegExp {
  * repeated. `paymentMethod` picks the settlement window a dispute's refund runs under.
  */
 export function inWords(text: string, policy: Policy, paymentMethod?: PaymentMethodKind): string {
-  return text.replace(settingsPattern(policy), (whole, _unit, path: string | undefined, unit: string | undefined) => {
-    if (!path) return settlementWords(policy, paymentMethod);
-    const value = get(policy, path);
-    return typeof value === 'number' && /Days$/.test(path) ? valueWords(path, value) : `${valueWords(path, value)}${unit ?? ''}`;
-  });
+  return text.replace(settingsPattern(), (_whole, path: string | undefined) =>
+    path ? valueWords(path, get(policy, path)) : settlementWords(policy, paymentMethod),
+  );
 }
 
 /** The policy settings a text names, e.g. `['negotiation.sellerResponseDays']` (for developers). */
