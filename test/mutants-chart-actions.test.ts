@@ -49,6 +49,18 @@ describe('what the negotiation records', () => {
     expect(proposed.context.proposal).toEqual({ by: 'buyer-1', amount: 4000, at: after(2) });
   });
 
+  it('R-NEG-3: a declined offer, and a rejected proposal, are off the table', () => {
+    const offered = step(open(), seller, after(1), 'seller.counterOffer', { amount: 2000 });
+    const declined = step(offered, buyer, after(2), 'buyer.rejectOffer');
+    expect(label(declined)).toBe('negotiating.rejected');
+    expect(declined.context.offer).toBeNull();
+    const proposed = step(declined, buyer, after(3), 'buyer.proposeAmount', { amount: 3000 });
+    expect(proposed.context.proposal).toEqual({ by: 'buyer-1', amount: 3000, at: after(3) });
+    const rejected = step(proposed, seller, after(4), 'seller.reject', { reason: 'too much' });
+    expect(label(rejected)).toBe('negotiating.rejected');
+    expect(rejected.context.proposal).toBeNull();
+  });
+
   it('R-NEG-6: a cancellation records the buyer’s reason, and null without one', () => {
     expect(step(open(), buyer, after(1), 'buyer.cancel', { reason: 'it turned up after all' }).context.cancellation).toEqual({
       by: 'buyer-1',
