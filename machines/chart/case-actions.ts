@@ -8,7 +8,10 @@ import type { DisputeContext } from '../context.ts';
 import { deadlineDefinitions } from '../deadlines.ts';
 import type { DeadlineName } from '../deadline-names.ts';
 import { decisionFrom, resolutionFromAgreement, resolutionFromDecision } from '../rules.ts';
-import { chartBase, instantOf, senderOf } from './base.ts';
+import { chartBase, instantOf } from './base.ts';
+
+/** The escalation of a dispute that has one: the actions that change it run only after recordEscalation. */
+const escalationOf = (context: DisputeContext) => context.escalation as NonNullable<DisputeContext['escalation']>;
 
 export const withCaseActions = chartBase.extend({
   actions: {
@@ -56,30 +59,33 @@ export const withCaseActions = chartBase.extend({
     declineProposal: assign({ proposal: null }),
     /** R-NEG-3. */
     agreeOnOffer: assign(({ context, event }) => ({
+      // Stryker disable next-line OptionalChaining: equivalent, taken only in offerPending, which is entered with the offer recorded
       resolution: resolutionFromAgreement(context, 'offer_accepted', context.offer?.amount ?? 0, instantOf(event, context)),
     })),
     agreeOnProposal: assign(({ context, event }) => ({
+      // Stryker disable next-line OptionalChaining: equivalent, taken only in proposalPending, which is entered with the proposal recorded
       resolution: resolutionFromAgreement(context, 'proposal_accepted', context.proposal?.amount ?? 0, instantOf(event, context)),
     })),
     /** R-NEG-7: the automatic offer is a refund without return. */
     agreeOnAutomaticOffer: assign(({ context, event }) => ({
+      // Stryker disable next-line OptionalChaining: equivalent, taken only when the automatic offer stands (automaticOfferStands)
       resolution: resolutionFromAgreement(context, 'automatic_offer', context.automaticOffer?.amount ?? 0, instantOf(event, context)),
     })),
     recordEscalation: assign(({ context, event }, params: { cause: NonNullable<DisputeContext['escalation']>['cause'] }) => ({
-      escalation: { cause: params.cause, by: senderOf(event), at: instantOf(event, context), agentId: null, decisionOverdue: false },
+      escalation: { cause: params.cause, by: event.by, at: instantOf(event, context), agentId: null, decisionOverdue: false },
       offer: null,
       proposal: null,
       resolution: null,
     })),
     assignAgent: assign(({ context, event }) => ({
-      escalation: context.escalation && { ...context.escalation, agentId: senderOf(event).id },
+      escalation: { ...escalationOf(context), agentId: event.by.id },
     })),
     unassignAgent: assign(({ context }) => ({
-      escalation: context.escalation && { ...context.escalation, agentId: null },
+      escalation: { ...escalationOf(context), agentId: null },
     })),
     /** R-ESC-1: overdue is flagged, never auto-decided. */
     flagDecisionOverdue: assign(({ context }) => ({
-      escalation: context.escalation && { ...context.escalation, decisionOverdue: true },
+      escalation: { ...escalationOf(context), decisionOverdue: true },
     })),
     recordEvidenceRequest: assign(({ event }) => {
       assertEvent(event, 'agent.requestEvidence');
@@ -102,6 +108,7 @@ export const withCaseActions = chartBase.extend({
         {
           outcome: 'buyer_full_refund',
           reason: event.reason,
+          // Stryker disable next-line BooleanLiteral: equivalent, a full refund includes shipping whatever this flag says (decisionRefund)
           refundShipping: true,
           itemUnusable: false,
           returnRequired: false,
@@ -117,7 +124,7 @@ export const withCaseActions = chartBase.extend({
       assertEvent(event, 'appeal.file');
       return {
         appeal: { count: context.appeal.count + 1, filedBy: event.by, filedAt: event.at, reason: event.reason, previousDecision: context.decision },
-        escalation: context.escalation && { ...context.escalation, decisionOverdue: false },
+        escalation: { ...escalationOf(context), decisionOverdue: false },
       };
     }),
     /** R-NEG-8: the message itself lives in the history; the state does not change. */

@@ -8,7 +8,7 @@ import type { DisputeContext, EndName, Refund, Split } from '../context.ts';
 import { deadlineDefinitions } from '../deadlines.ts';
 import { committedRefunds, refundOutstanding } from '../rules.ts';
 import { addBusinessDays } from '../time.ts';
-import { currentRefund, instantOf, senderOf } from './base.ts';
+import { currentRefund, instantOf } from './base.ts';
 import { withCaseActions } from './case-actions.ts';
 
 /** R-FUND-2: how the paid amount is split when the dispute ends. */
@@ -19,7 +19,8 @@ function splitAtEnd(context: DisputeContext, end: EndName): Split | null {
   return end === 'movedToPaymentProvider' ? { refunded, released: 0, withPaymentProvider: rest } : { refunded, released: rest, withPaymentProvider: 0 };
 }
 
-const releasable = (context: DisputeContext) => context.funds.paid - committedRefunds(context) - context.funds.released;
+/** What the buyer does not get back. Released once, on entering an end, so nothing was released before. */
+const releasable = (context: DisputeContext) => context.funds.paid - committedRefunds(context);
 
 function replaceCurrentRefund(context: DisputeContext, change: (refund: Refund) => Refund): Refund[] {
   return context.refunds.map((r, i) => (i === context.refunds.length - 1 ? change(r) : r));
@@ -60,7 +61,7 @@ export const disputeSetup = withCaseActions.extend({
       returnShipment: context.returnShipment && {
         ...context.returnShipment,
         deliveredAt: instantOf(event, context),
-        deliveryReportedBy: senderOf(event).role,
+        deliveryReportedBy: event.by.role,
       },
     })),
     /** R-RET-2: confirmed by the seller, or by the deadline passing. */
@@ -125,8 +126,8 @@ export const disputeSetup = withCaseActions.extend({
       };
     }),
     settleRefund: assign(({ context, event }) => {
-      const refund = currentRefund(context);
-      const amount = refund?.amount ?? 0;
+      // Taken only for the current refund (isCurrentRefund).
+      const { amount } = currentRefund(context) as Refund;
       return {
         refunds: replaceCurrentRefund(context, (r) => ({ ...r, status: 'settled', settledAt: instantOf(event, context) })),
         funds: { ...context.funds, held: context.funds.held - amount, refunded: context.funds.refunded + amount },
