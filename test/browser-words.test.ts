@@ -79,9 +79,7 @@ describe.skipIf(!chromiumPresent)('the inspector’s words, in Chromium', () => 
     const alert = form.getByRole('alert');
     await alert.waitFor();
     const text = (await alert.textContent())!;
-    expect(text).toMatch(
-      /“The item never arrived” disputes open 11 days after shipping: earliest [^.]*\d{4}[^.]*\. Rule R-OPEN-1\./,
-    );
+    expect(text).toMatch(/“The item never arrived” disputes open 11 days after shipping: earliest [^.]*\d{4}[^.]*\. Rule R-OPEN-1\./);
     // The date is said once: the words give it, so no "Possible from" repeats it.
     expect(text).not.toMatch(/Possible from/);
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T|not_received/);
