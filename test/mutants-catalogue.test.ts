@@ -33,7 +33,7 @@ function policyProblems(overrides: PolicyOverrides) {
     return [];
   } catch (error) {
     if (!(error instanceof z.ZodError)) throw error;
-    return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return error.issues.map((issue) => ({ code: issue.code, path: issue.path.join('.'), message: issue.message }));
   }
 }
 
@@ -117,6 +117,12 @@ describe('the event catalogue', () => {
     }
   });
 
+  it('an event type that is not a string is unknown, even a list holding a known name', () => {
+    for (const type of [['seller.accept'], 42, null]) {
+      expect(parseEvent({ type }, seller, after(1)), JSON.stringify(type)).toMatchObject({ ok: false, rejection: { kind: 'unknown_event' } });
+    }
+  });
+
   it('R-REF-4: a payment callback for a dispute that requested no refund is refused, not a crash', () => {
     for (const [type, payload] of [
       ['refund.settled', { refundId: 'refund-9' }],
@@ -169,12 +175,22 @@ describe('the decision payload (R-ESC-2, R-ESC-3)', () => {
       expect(decide({ outcome }), outcome).toMatchObject({ ok: true });
     }
   });
+
+  it('the catalogue’s decision schema reports both as custom (cross-field) issues of its own', () => {
+    const issues = (payload: object) => eventCatalog['agent.decide'].payload.safeParse({ reason: 'seen the photos', ...payload }).error?.issues;
+    expect(issues({ outcome: 'buyer_partial_refund' })).toEqual([
+      expect.objectContaining({ code: 'custom', path: ['amount'], message: 'a partial refund needs an amount' }),
+    ]);
+    expect(issues({ outcome: 'seller_wins', amount: 100 })).toEqual([
+      expect.objectContaining({ code: 'custom', path: ['amount'], message: 'amount applies to buyer_partial_refund only' }),
+    ]);
+  });
 });
 
 describe('the policy schema refuses contradictory overrides', () => {
   it('R-REF-2: a settlement window ends no earlier than it starts', () => {
     expect(policyProblems({ settlement: { card: { minBusinessDays: 6, maxBusinessDays: 5 } } })).toEqual([
-      { path: 'settlement.card', message: 'minBusinessDays must not exceed maxBusinessDays' },
+      { code: 'custom', path: 'settlement.card', message: 'minBusinessDays must not exceed maxBusinessDays' },
     ]);
     expect(policyProblems({ settlement: { card: { minBusinessDays: 5, maxBusinessDays: 5 } } })).toEqual([]);
     expect(parsePolicy({ settlement: { paypal: { minBusinessDays: 2, maxBusinessDays: 9 } } }).settlement.paypal).toEqual({
@@ -185,7 +201,7 @@ describe('the policy schema refuses contradictory overrides', () => {
 
   it('R-ESC-3: the expected partial-refund band starts no higher than it ends', () => {
     expect(policyProblems({ escalation: { partialRefundBand: { minPercent: 81, maxPercent: 80 } } })).toEqual([
-      { path: 'escalation.partialRefundBand', message: 'minPercent must not exceed maxPercent' },
+      { code: 'custom', path: 'escalation.partialRefundBand', message: 'minPercent must not exceed maxPercent' },
     ]);
     expect(parsePolicy({ escalation: { partialRefundBand: { minPercent: 70, maxPercent: 70 } } }).escalation.partialRefundBand).toEqual({
       minPercent: 70,
@@ -195,14 +211,18 @@ describe('the policy schema refuses contradictory overrides', () => {
 
   it('R-NEG-1, R-NEG-4: the seller’s response window fits in the negotiation', () => {
     expect(policyProblems({ negotiation: { sellerResponseDays: 16, maxDays: 15 } })).toEqual([
-      { path: 'negotiation.sellerResponseDays', message: 'the seller’s response window cannot outlast the negotiation (negotiation.maxDays)' },
+      { code: 'custom', path: 'negotiation.sellerResponseDays', message: 'the seller’s response window cannot outlast the negotiation (negotiation.maxDays)' },
     ]);
     expect(parsePolicy({ negotiation: { sellerResponseDays: 15, maxDays: 15 } }).negotiation).toMatchObject({ sellerResponseDays: 15, maxDays: 15 });
   });
 
   it('R-NEG-5, R-NEG-4: the wait before the buyer may escalate fits in the negotiation', () => {
     expect(policyProblems({ negotiation: { buyerEscalationWaitDays: 16, maxDays: 15 } })).toEqual([
-      { path: 'negotiation.buyerEscalationWaitDays', message: 'the wait before escalation cannot outlast the negotiation (negotiation.maxDays)' },
+      {
+        code: 'custom',
+        path: 'negotiation.buyerEscalationWaitDays',
+        message: 'the wait before escalation cannot outlast the negotiation (negotiation.maxDays)',
+      },
     ]);
     expect(parsePolicy({ negotiation: { buyerEscalationWaitDays: 15, maxDays: 15 } }).negotiation).toMatchObject({ buyerEscalationWaitDays: 15, maxDays: 15 });
   });
