@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
   availableEvents,
   eventCatalog,
+  eventRoles,
   eventTypes,
   parseEvent,
   parsePolicy,
@@ -115,6 +116,46 @@ describe('the event catalogue', () => {
         expect(parsed.success, `${type} probe in ${label(snapshot)}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
       }
     }
+  });
+
+  it('the role table: each party sends its own moves, the carrier or the seller reports a return delivered (R-RET-2), machines report money and time', () => {
+    const only = (role: string, types: string[]) => Object.fromEntries(types.map((type) => [type, [role]]));
+    expect(eventRoles).toEqual({
+      ...only('seller', [
+        'seller.accept',
+        'seller.reject',
+        'seller.counterOffer',
+        'seller.offerReshipment',
+        'seller.confirmReturn',
+        'seller.reportReturnProblem',
+      ]),
+      ...only('buyer', [
+        'buyer.acceptOffer',
+        'buyer.rejectOffer',
+        'buyer.proposeAmount',
+        'buyer.acceptAutomaticOffer',
+        'buyer.escalate',
+        'buyer.cancel',
+        'buyer.shipReturn',
+        'buyer.itemReceived',
+      ]),
+      'return.delivered': ['system', 'seller'],
+      'message.send': ['buyer', 'seller'],
+      'evidence.add': ['buyer', 'seller', 'agent'],
+      'evidence.hide': ['buyer', 'seller', 'agent'],
+      'appeal.file': ['buyer', 'seller'],
+      ...only('agent', [
+        'agent.assign',
+        'agent.unassign',
+        'agent.requestEvidence',
+        'agent.decide',
+        'agent.confirmSellerFraud',
+        'agent.decideAppeal',
+        'agent.retryRefund',
+      ]),
+      ...only('system', ['refund.settled', 'refund.failed', 'chargeback.filed', ...eventTypes.filter((type) => type.startsWith('deadline.'))]),
+    });
+    expect(eventTypes.filter((type) => type.startsWith('deadline.'))).toHaveLength(10);
   });
 
   it('an event type that is not a string is unknown, even a list holding a known name', () => {
