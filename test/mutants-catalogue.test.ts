@@ -13,6 +13,7 @@ import {
   eventTypes,
   parseEvent,
   parsePolicy,
+  payloadJsonSchema,
   termsOnTheTable,
   type DisputeSnapshot,
   type PolicyOverrides,
@@ -156,6 +157,33 @@ describe('the event catalogue', () => {
       ...only('system', ['refund.settled', 'refund.failed', 'chargeback.filed', ...eventTypes.filter((type) => type.startsWith('deadline.'))]),
     });
     expect(eventTypes.filter((type) => type.startsWith('deadline.'))).toHaveLength(10);
+  });
+
+  it('every event names a policy rule or none at all; a refusal once the dispute is closed names it (R-NEG-2 for the seller’s answers)', () => {
+    for (const type of eventTypes) {
+      const { rule } = eventCatalog[type] as { rule: string | null };
+      expect(rule === null || /^R-[A-Z]+-\d+$/.test(rule), `${type}: ${JSON.stringify(rule)}`).toBe(true);
+    }
+    const withdrawn = step(open(), buyer, after(1), 'buyer.cancel');
+    for (const [type, payload] of [
+      ['seller.accept', {}],
+      ['seller.reject', { reason: 'too late' }],
+    ] as const) {
+      expect(refuse(withdrawn, seller, after(4), type, payload), type).toMatchObject({
+        kind: 'not_accepted',
+        problems: [expect.objectContaining({ rule: 'R-NEG-2' })],
+      });
+    }
+  });
+
+  it('every payload field has a title for the form and a description for the person filling it in', () => {
+    for (const type of eventTypes) {
+      const properties = (payloadJsonSchema(type) as { properties?: Record<string, { title?: string; description?: string }> }).properties ?? {};
+      for (const [field, schema] of Object.entries(properties)) {
+        expect(schema.title?.trim(), `${type}.${field} title`).toBeTruthy();
+        expect(schema.description?.trim(), `${type}.${field} description`).toBeTruthy();
+      }
+    }
   });
 
   it('an event type that is not a string is unknown, even a list holding a known name', () => {
