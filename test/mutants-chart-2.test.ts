@@ -65,4 +65,15 @@ describe('the chart as people read it', () => {
       'closedForSeller.awaitingProtectionEnd': ['protectionEnd'],
     });
   });
+
+  it('R-REF-5: shows a late receipt of the item wherever a dispute over a missing item can be', async () => {
+    // Closed for the seller means a return was due, so the item had arrived: no late receipt there.
+    const sources = (await built()).transitions.filter((t) => t.event === 'buyer.itemReceived').map((t) => [t.source, t.guard]);
+    expect(sources).toEqual([
+      ['resolving', 'itemWasMissing'],
+      ['resolved', 'itemWasMissing'],
+      ['reshipped', 'itemWasMissing'],
+      ['cancelled', 'itemWasMissing'],
+    ]);
+  });
 });

@@ -6,7 +6,23 @@
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
 import { activeStateNodes, disputeMachine, type DisputeEvent, type DisputeSnapshot } from '../machines/index.ts';
-import { after, agent, buyer, carrier, escalated, fire, label, open, otherAgent, psp, refuse, seller, step, type OpenOptions } from './support/disputes.ts';
+import {
+  after,
+  agent,
+  buyer,
+  carrier,
+  escalated,
+  fire,
+  label,
+  open,
+  otherAgent,
+  psp,
+  refuse,
+  seller,
+  step,
+  day,
+  type OpenOptions,
+} from './support/disputes.ts';
 
 type Step = Parameters<typeof step>;
 
@@ -37,6 +53,7 @@ function fired(s: DisputeSnapshot, name: Parameters<typeof fire>[1]) {
 const raw = (s: DisputeSnapshot, event: object) => transition(disputeMachine, s, event as DisputeEvent)[0];
 
 const refundIdOf = (s: DisputeSnapshot) => s.context.refunds.at(-1)!.id;
+const settledAt = (s: DisputeSnapshot) => go(s, psp, after(6), 'refund.settled', { refundId: refundIdOf(s) });
 
 describe('deadlines belong to the states that wait on them (R-GEN-4)', () => {
   it('negotiation: the seller’s answer, an offer, a proposal, then the buyer escalates', () => {
@@ -289,5 +306,82 @@ describe('negotiation (R-NEG-*)', () => {
     expect(small.context.automaticOffer).not.toBeNull();
     expect(go(small, buyer, after(1), 'buyer.acceptAutomaticOffer').context.resolution).toMatchObject({ source: 'automatic_offer' });
     expect(refuse(open(), buyer, after(1), 'buyer.acceptAutomaticOffer')).toMatchObject({ kind: 'not_accepted' });
+  });
+});
+
+describe('decisions and appeals (R-ESC-*, R-APL-*)', () => {
+  const bothMayAppeal: OpenOptions = { policy: { appeal: { appellants: ['buyer', 'seller'] } } };
+  const partial = { outcome: 'buyer_partial_refund', amount: 2400, reason: 'a flaw' };
+  const appealed = () => go(go(escalated(bothMayAppeal), agent, after(4), 'agent.decide', partial), seller, after(5), 'appeal.file', { reason: 'too much' });
+
+  it('R-ESC-2, R-ESC-3: the machine itself ignores a decision outside the rules, on review and on appeal', () => {
+    const outside = { type: 'agent.decide', outcome: 'buyer_partial_refund', amount: 500, reason: 'tiny', at: after(4), by: agent };
+    const s = escalated();
+    expect(raw(s, outside).value).toEqual(s.value);
+    const a = appealed();
+    const ignored = raw(a, { ...outside, type: 'agent.decideAppeal', by: otherAgent, at: after(6) });
+    expect(ignored.value).toEqual(a.value);
+    expect(ignored.context.decision).toEqual(a.context.decision);
+  });
+
+  it('only the assigned agent asks for evidence, decides or confirms fraud', () => {
+    const s = escalated();
+    for (const from of ['buyer', 'seller']) {
+      expect(refuse(s, otherAgent, after(4), 'agent.requestEvidence', { from, note: 'more' })).toMatchObject({ kind: 'not_accepted' });
+    }
+    expect(refuse(s, otherAgent, after(4), 'agent.decide', partial)).toMatchObject({ kind: 'not_accepted' });
+    expect(refuse(s, otherAgent, after(4), 'agent.confirmSellerFraud', { reason: 'fake' })).toMatchObject({ kind: 'not_accepted' });
+    expect(go(s, agent, after(4), 'agent.confirmSellerFraud', { reason: 'fake' }).context.resolution).toMatchObject({ source: 'seller_fraud' });
+  });
+
+  it('R-APL-2: the appeal is decided by another agent, and that decision is marked as on appeal', () => {
+    const a = appealed();
+    expect(refuse(a, agent, after(6), 'agent.decideAppeal', partial)).toMatchObject({ kind: 'not_accepted' });
+    expect(go(go(escalated(), agent, after(4), 'agent.decide', partial), buyer, after(5), 'message.send', { body: 'x' }).context.decision?.onAppeal).toBe(
+      false,
+    );
+    expect(go(a, otherAgent, after(6), 'agent.decideAppeal', partial).context.decision?.onAppeal).toBe(true);
+  });
+
+  it('R-ESC-1: an overdue appeal decision is flagged, its deadline disarmed, the appeal still open', () => {
+    const overdue = fired(appealed(), 'decisionDue');
+    expect(overdue.context.escalation?.decisionOverdue).toBe(true);
+    expect(overdue.context.deadlines.decisionDue).toBeUndefined();
+    expect(label(overdue)).toBe('resolving.decision.appealed + resolving.payout.settlement.requested');
+  });
+
+  it('R-REF-5: an item said missing that arrives while the refund is paid out is recorded, nothing reopened', () => {
+    const paying = fire(open({ request: { reason: 'not_received' } }), 'sellerResponse')[0];
+    const received = go(paying, buyer, after(6), 'buyer.itemReceived');
+    expect(received.value).toEqual(paying.value);
+    expect(received.context.lateReceipt).toEqual({ at: after(6), by: buyer.id });
+    expect(refuse(fire(open(), 'sellerResponse')[0], buyer, after(6), 'buyer.itemReceived')).toMatchObject({ kind: 'not_accepted' });
+  });
+});
+
+describe('the ends (R-FUND-*)', () => {
+  const notReceived: OpenOptions = { request: { reason: 'not_received' } };
+
+  it('R-FUND-2: each end records its name', () => {
+    const ends = {
+      refused: open({ openedAt: day(200) }),
+      resolved: settledAt(fire(open(), 'sellerResponse')[0]),
+      reshipped: go(go(open(), seller, after(1), 'seller.offerReshipment'), buyer, after(2), 'buyer.acceptOffer'),
+      cancelled: go(open(), buyer, after(1), 'buyer.cancel'),
+      closedForSeller: fired(go(open({ request: { type: 'return_and_refund' } }), seller, after(1), 'seller.accept'), 'returnShipment'),
+      movedToPaymentProvider: go(open(), psp, after(1), 'chargeback.filed', { reference: 'CB-1' }),
+    };
+    for (const [end, s] of Object.entries(ends)) expect(s.context.outcome?.end, end).toBe(end);
+  });
+
+  it('R-REF-5: an ended dispute records an item said missing that turned up after all', () => {
+    const ended = {
+      resolved: settledAt(fire(open(notReceived), 'sellerResponse')[0]),
+      reshipped: go(go(open(notReceived), seller, after(1), 'seller.offerReshipment'), buyer, after(2), 'buyer.acceptOffer'),
+      cancelled: go(open(notReceived), buyer, after(1), 'buyer.cancel'),
+    };
+    for (const [end, s] of Object.entries(ended)) {
+      expect(go(s, buyer, after(9), 'buyer.itemReceived').context.lateReceipt, end).toEqual({ at: after(9), by: buyer.id });
+    }
   });
 });
