@@ -76,4 +76,10 @@ describe('the chart as people read it', () => {
       ['cancelled', 'itemWasMissing'],
     ]);
   });
+
+  it('marks as final the states a dispute or a decision never leaves, and runs the decision beside the payout', async () => {
+    const states = (await built()).states;
+    expect(states.filter((s) => s.type === 'final').map((s) => s.path)).toEqual(['refused', 'resolving.decision.final', 'movedToPaymentProvider']);
+    expect(states.filter((s) => s.type === 'parallel').map((s) => s.path)).toEqual(['resolving']);
+  });
 });

@@ -226,13 +226,19 @@ describe('escalation (R-ESC-*)', () => {
     const fromSeller = go(asked, seller, after(5), 'evidence.add', { evidenceId: 'listing' });
     expect(label(fromSeller)).toBe('escalated.awaitingEvidence.fromBuyer');
     expect(fromSeller.context.evidenceIds).toContain('listing');
-    expect(label(go(fromSeller, buyer, after(5), 'evidence.add', { evidenceId: 'photo' }))).toBe('escalated.underReview');
+    expect(fromSeller.context.evidenceRequest?.answeredAt).toBeNull();
+    const answered = go(fromSeller, buyer, after(5), 'evidence.add', { evidenceId: 'photo' });
+    expect(label(answered)).toBe('escalated.underReview');
+    expect(answered.context.evidenceRequest).toMatchObject({ from: 'buyer', answeredAt: after(5) });
   });
 
   it('only the assigned agent hands the case back to the queue', () => {
     const s = escalated();
     expect(refuse(s, otherAgent, after(4), 'agent.unassign')).toMatchObject({ kind: 'not_accepted' });
-    expect(label(go(s, agent, after(4), 'agent.unassign'))).toBe('escalated.inQueue');
+    const handedBack = go(s, agent, after(4), 'agent.unassign');
+    expect(label(handedBack)).toBe('escalated.inQueue');
+    expect(handedBack.context.escalation?.agentId).toBeNull();
+    expect(go(handedBack, otherAgent, after(5), 'agent.assign').context.escalation?.agentId).toBe(otherAgent.id);
   });
 
   it('R-ESC-1: an overdue decision is flagged once, its deadline disarmed, and the case stays with the agent', () => {
