@@ -77,9 +77,9 @@ describe('the chart as people read it', () => {
     ]);
   });
 
-  it('marks as final the states a dispute or a decision never leaves, and runs the decision beside the payout', async () => {
+  it('marks as final a dispute refused at opening and a decision that can no longer change; runs the decision beside the payout', async () => {
     const states = (await built()).states;
-    expect(states.filter((s) => s.type === 'final').map((s) => s.path)).toEqual(['refused', 'resolving.decision.final', 'movedToPaymentProvider']);
+    expect(states.filter((s) => s.type === 'final').map((s) => s.path)).toEqual(['refused', 'resolving.decision.final']);
     expect(states.filter((s) => s.type === 'parallel').map((s) => s.path)).toEqual(['resolving']);
   });
 });
