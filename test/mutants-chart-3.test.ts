@@ -30,12 +30,19 @@ describe('negotiation (R-NEG-*)', () => {
     expect(go(open(), seller, after(1), 'seller.offerReshipment').context.sellerResponse?.kind).toBe('reshipment_offer');
   });
 
-  it('R-NEG-1, R-NEG-3: how the refund was agreed is recorded with it', () => {
-    expect(go(open(), seller, after(1), 'seller.accept').context.resolution).toMatchObject({ source: 'seller_accepted', refund: 4000 });
-    expect(go(rejected(), seller, after(2), 'seller.accept').context.resolution).toMatchObject({ source: 'seller_accepted', refund: 4000 });
-    expect(fire(open(), 'sellerResponse')[0].context.resolution).toMatchObject({ source: 'seller_silent', refund: 4000 });
-    expect(go(offered(), buyer, after(2), 'buyer.acceptOffer').context.resolution).toMatchObject({ source: 'offer_accepted', refund: 2000 });
-    expect(go(proposed(), seller, after(3), 'seller.accept').context.resolution).toMatchObject({ source: 'proposal_accepted', refund: 3000 });
+  it('R-NEG-1, R-NEG-3: an agreement ends the negotiation, recorded with how the refund was agreed', () => {
+    const agreed = {
+      seller_accepted: go(open(), seller, after(1), 'seller.accept'),
+      'seller_accepted after a rejection': go(rejected(), seller, after(2), 'seller.accept'),
+      seller_silent: fire(open(), 'sellerResponse')[0],
+      offer_accepted: go(offered(), buyer, after(2), 'buyer.acceptOffer'),
+      proposal_accepted: go(proposed(), seller, after(3), 'seller.accept'),
+    };
+    const refunds = { seller_accepted: 4000, 'seller_accepted after a rejection': 4000, seller_silent: 4000, offer_accepted: 2000, proposal_accepted: 3000 };
+    for (const [how, s] of Object.entries(agreed)) {
+      expect(label(s), how).toBe('resolving.decision.final + resolving.payout.settlement.requested');
+      expect(s.context.resolution, how).toMatchObject({ source: how.split(' ')[0], refund: refunds[how as keyof typeof refunds] });
+    }
   });
 
   it('R-NEG-3: a declined offer or proposal leaves nothing on the table, and the other side may offer again', () => {
@@ -46,10 +53,16 @@ describe('negotiation (R-NEG-*)', () => {
     expect(label(refusedProposal)).toBe('negotiating.rejected');
     expect(refusedProposal.context.proposal).toBeNull();
     for (const s of [proposed(), declined]) {
-      expect(go(s, seller, after(4), 'seller.counterOffer', { amount: 2500 }).context.offer).toMatchObject({ kind: 'partial_refund', amount: 2500 });
-      expect(go(s, seller, after(4), 'seller.offerReshipment').context.offer).toMatchObject({ kind: 'reshipment', amount: null });
+      const counter = go(s, seller, after(4), 'seller.counterOffer', { amount: 2500 });
+      expect(label(counter)).toBe('negotiating.offerPending');
+      expect(counter.context.offer).toMatchObject({ kind: 'partial_refund', amount: 2500 });
+      const reship = go(s, seller, after(4), 'seller.offerReshipment');
+      expect(label(reship)).toBe('negotiating.offerPending');
+      expect(reship.context.offer).toMatchObject({ kind: 'reshipment', amount: null });
     }
-    expect(go(declined, buyer, after(4), 'buyer.proposeAmount', { amount: 3500 }).context.proposal).toMatchObject({ amount: 3500 });
+    const again = go(declined, buyer, after(4), 'buyer.proposeAmount', { amount: 3500 });
+    expect(label(again)).toBe('negotiating.proposalPending');
+    expect(again.context.proposal).toMatchObject({ amount: 3500 });
   });
 
   it('R-NEG-2, R-NEG-3: the machine itself ignores an offer or proposal outside the limits', () => {
