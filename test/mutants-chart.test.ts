@@ -213,6 +213,10 @@ describe('escalation (R-ESC-*)', () => {
     const answered = go(fromSeller, buyer, after(5), 'evidence.add', { evidenceId: 'photo' });
     expect(label(answered)).toBe('escalated.underReview');
     expect(answered.context.evidenceRequest).toMatchObject({ from: 'buyer', answeredAt: after(5) });
+    expect(answered.context.evidenceIds).toEqual(['listing', 'photo']);
+    const askedAgain = go(answered, agent, after(6), 'agent.requestEvidence', { from: 'seller', note: 'the listing' });
+    expect(askedAgain.context.evidenceRequest).toEqual({ from: 'seller', note: 'the listing', by: agent.id, requestedAt: after(6), answeredAt: null });
+    expect(label(go(askedAgain, seller, after(7), 'evidence.add', { evidenceId: 'listing-2' }))).toBe('escalated.underReview');
   });
 
   it('only the assigned agent hands the case back to the queue', () => {
