@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
-import { disputeMachine, type DisputeEvent, type DisputeSnapshot } from '../machines/index.ts';
+import { disputeMachine, standingOf, type DisputeEvent, type DisputeSnapshot } from '../machines/index.ts';
 import { after, agent, buyer, day, escalated, fire, label, open, otherAgent, psp, refuse, seller, step, type OpenOptions } from './support/disputes.ts';
 
 const go = step;
@@ -149,7 +149,7 @@ describe('decisions and appeals (R-ESC-*, R-APL-*)', () => {
 describe('the ends (R-FUND-*)', () => {
   const notReceived: OpenOptions = { request: { reason: 'not_received' } };
 
-  it('R-FUND-2: each end records its name', () => {
+  it('R-FUND-2: each end records its name, and the dispute stands as ended', () => {
     const ends = {
       refused: open({ openedAt: day(200) }),
       resolved: settledAt(fire(open(), 'sellerResponse')[0]),
@@ -158,7 +158,11 @@ describe('the ends (R-FUND-*)', () => {
       closedForSeller: fired(go(open({ request: { type: 'return_and_refund' } }), seller, after(1), 'seller.accept'), 'returnShipment'),
       movedToPaymentProvider: go(open(), psp, after(1), 'chargeback.filed', { reference: 'CB-1' }),
     };
-    for (const [end, s] of Object.entries(ends)) expect(s.context.outcome?.end, end).toBe(end);
+    for (const [end, s] of Object.entries(ends)) {
+      expect(s.context.outcome?.end, end).toBe(end);
+      // What lists, the store's `ended` column and webhooks read.
+      expect(standingOf(s).ended, end).toBe(true);
+    }
   });
 
   it('R-REF-5: an ended dispute records an item said missing that turned up after all', () => {
