@@ -146,7 +146,11 @@ function describeTransition(t: AnyTransitionDefinition, event: string | null): T
  * that policy's numbers, never the names of its settings; `paymentMethod` picks a dispute's
  * refund settlement window.
  */
-export function describeMachine(policy: Policy = defaultPolicy, paymentMethod?: PaymentMethodKind): MachineDescription {
+export function describeMachine(
+  policy: Policy = defaultPolicy,
+  paymentMethod?: PaymentMethodKind,
+  chart: { root: AnyStateNode; id: string } = disputeMachine,
+): MachineDescription {
   const words = (text: string) => inWords(text, policy, paymentMethod);
   const states: StateDescription[] = [];
   const transitions: TransitionDescription[] = [];
@@ -173,9 +177,9 @@ export function describeMachine(policy: Policy = defaultPolicy, paymentMethod?: 
     for (const t of node.always ?? []) transitions.push(describeTransition(t, null));
     Object.values(node.states).forEach(visit);
   };
-  visit(disputeMachine.root);
+  visit(chart.root);
   return {
-    id: disputeMachine.id,
+    id: chart.id,
     version: disputeMachineVersion,
     states,
     transitions,

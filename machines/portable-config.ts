@@ -37,6 +37,7 @@ function portable(value: unknown, key: string, path: string): Portable | undefin
   throw new Error(`${path} holds a ${typeof value}, which has no place in a portable chart`);
 }
 
-export function portableConfig(): PortableConfig {
-  return portable(disputeMachine.config, '', disputeMachine.id) as PortableConfig;
+/** A chart's config as plain data (the dispute chart's unless another is given, as tests do). */
+export function portableConfig(chart: { config: unknown; id: string } = disputeMachine): PortableConfig {
+  return portable(chart.config, '', chart.id) as PortableConfig;
 }

@@ -112,17 +112,8 @@ function chartOf(machine: AnyStateMachine) {
   return { states, transitions };
 }
 
-/** The portable config of a stand-in chart put in the dispute chart's place for the call. */
-function portableWith(config: Record<string, unknown>) {
-  const machine = disputeMachine as unknown as { config: unknown };
-  const real = machine.config;
-  machine.config = config;
-  try {
-    return portableConfig();
-  } finally {
-    machine.config = real;
-  }
-}
+/** The portable config of a stand-in chart's config. */
+const portableWith = (config: Record<string, unknown>) => portableConfig({ config, id: String(config.id) });
 
 describe('the portable config (what Stately’s editor imports and its inspector draws)', () => {
   it('builds, with xstate, into the dispute chart itself: its states, meta, tags, guards and actions by name', () => {
@@ -182,12 +173,12 @@ describe('the portable config (what Stately’s editor imports and its inspector
   it('refuses an unnamed function or a value JSON has no place for, naming where it is', () => {
     const withEntry = (entry: unknown) => ({ id: 'stand-in', initial: 'a', states: { a: { entry: [entry] } } });
     expect(() => portableWith(withEntry([() => {}][0]))).toThrow(
-      "dispute.states.a.entry[0] is an unnamed function: name it in the chart's setup() so the chart stays portable",
+      "stand-in.states.a.entry[0] is an unnamed function: name it in the chart's setup() so the chart stays portable",
     );
     expect(() => portableWith({ id: 'stand-in', states: { a: { meta: { size: 10n } } } })).toThrow(
-      'dispute.states.a.meta.size holds a bigint, which has no place in a portable chart',
+      'stand-in.states.a.meta.size holds a bigint, which has no place in a portable chart',
     );
-    expect(() => portableWith({ id: 'stand-in', states: { a: { meta: { mark: Symbol('x') } } } })).toThrow('dispute.states.a.meta.mark holds a symbol');
+    expect(() => portableWith({ id: 'stand-in', states: { a: { meta: { mark: Symbol('x') } } } })).toThrow('stand-in.states.a.meta.mark holds a symbol');
   });
 });
 
