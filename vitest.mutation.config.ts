@@ -5,20 +5,17 @@
  */
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
-  test: {
-    include: [
-      'test/policy-rules.test.ts',
-      'test/defects.test.ts',
-      'test/mutants*.test.ts',
-      'test/refusal-wording.test.ts',
-      'test/refusal-explanations.test.ts',
-      'test/stages.test.ts',
-      'test/events.test.ts',
-      'test/catalogue.test.ts',
-      'test/policy-words.test.ts',
-      'test/problem-words.test.ts',
-    ],
-    testTimeout: 30_000,
-  },
-});
+export const mutationTests = [
+  'test/policy-rules.test.ts',
+  'test/defects.test.ts',
+  'test/mutants*.test.ts',
+  'test/refusal-wording.test.ts',
+  'test/refusal-explanations.test.ts',
+  'test/stages.test.ts',
+  'test/events.test.ts',
+  'test/catalogue.test.ts',
+  'test/policy-words.test.ts',
+  'test/problem-words.test.ts',
+];
+
+export default defineConfig({ test: { include: mutationTests, testTimeout: 30_000 } });

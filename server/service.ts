@@ -63,7 +63,10 @@ export async function startService(
   scheduler.start();
   const purgeIdempotencyKeys = () =>
     Promise.all([
-      store.purgeIdempotency(new Date(Date.parse(clock.now()) - config.idempotencyHours * 3_600_000).toISOString()),
+      // Retries come on real time: a key is kept ARBITER_IDEMPOTENCY_HOURS of it, however far the
+      // demo clock was moved. Keys are stamped with the service's clock, which only moves forward
+      // from real time, so a cut-off on real time never takes a key younger than that.
+      store.purgeIdempotency(new Date(Date.now() - config.idempotencyHours * 3_600_000).toISOString()),
       store.purgeSessions(new Date().toISOString()), // sessions live on real time, not the demo clock
     ]).catch((error: unknown) => {
       log.error('could not purge idempotency keys and ended sessions', { error: String(error) });

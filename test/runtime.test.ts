@@ -168,6 +168,19 @@ describe('idempotency', () => {
     expect(await service.store.findIdempotent('buyer:buyer-1', 'k-2')).toBeDefined();
     expect(await service.store.purgeIdempotency(created)).toBe(1);
   });
+
+  it('a key outlives a move of the demo clock: a retry after the clock jumped two days and the service restarted is answered again, not applied twice', async () => {
+    const { id } = await openDispute();
+    const message = { type: 'message.send', body: 'sent once' };
+    expect(await service.runtime.send(id, message, buyer, { idempotencyKey: 'k-jump' })).toMatchObject({ ok: true, replayed: false });
+    await service.controllableClock!.advance(2 * DAY_MS);
+    // The client never heard the answer (the process was killed): it sends again, to a new process.
+    await service.stop();
+    service = await startTestService(tmp.dbPath);
+    await service.scheduler.stop();
+    expect(await service.runtime.send(id, message, buyer, { idempotencyKey: 'k-jump' })).toMatchObject({ ok: true, replayed: true });
+    expect((await service.store.getHistory(id)).filter((row) => row.idempotencyKey === 'k-jump')).toHaveLength(1);
+  });
 });
 
 describe('concurrency', () => {

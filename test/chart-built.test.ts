@@ -5,7 +5,10 @@
  *
  * The machine is imported inside the tests, never at the top of this file: a chart that cannot
  * be built (a compound state with no initial state) then fails these tests instead of failing the
- * file's import, which the mutation runner would not count as a failed test.
+ * file's import, which the mutation runner would not count as a failed test. For the same reason
+ * it is in `npm run mutation:chart`'s test set only (vitest.mutation-chart.config.ts): in the
+ * normal run, where the chart's static mutants are skipped, Stryker would judge the chart by
+ * these few tests alone, the ones that built the machine while it watched.
  */
 import { describe, expect, it } from 'vitest';
 
