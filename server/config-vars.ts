@@ -125,7 +125,7 @@ export const variables: Record<string, Variable> = {
     default: '{}',
   },
   ARBITER_MAX_AMOUNT: int(1, 2 ** 50, 'the largest price, shipping cost or amount accepted, in minor units', 1_000_000_000),
-  ARBITER_IDEMPOTENCY_HOURS: int(24, 24 * 365, 'how long idempotency keys are kept', 24),
+  ARBITER_IDEMPOTENCY_HOURS: int(24, 24 * 365, 'how long idempotency keys are kept, in real time (the demo clock does not age them)', 24),
   ARBITER_WEBHOOKS: {
     schema: jsonOf((value) => WebhookSubscribers.parse(value)),
     form: 'JSON [{"id","url","secret"}] with secrets whsec_<base64 of 24 to 64 random bytes>',

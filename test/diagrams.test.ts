@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createActor, createMachine, type AnyEventObject, type AnyStateMachine, type AnyStateNode, type MachineConfig, type MachineContext } from 'xstate';
-import { describeMachine, disputeMachine, guardName, parsePolicy } from '../machines/index.ts';
+import { createActor, createMachine, type AnyEventObject, type MachineConfig, type MachineContext } from 'xstate';
+import { chartOf } from './support/chart-data.ts';
+import { describeMachine, disputeMachine, parsePolicy } from '../machines/index.ts';
 import { generatedFiles } from '../diagrams/generate.ts';
 import { toMermaid } from '../diagrams/mermaid.ts';
 import { renderSvg, toDot, transitionKey } from '../diagrams/graphviz.ts';
@@ -60,39 +61,6 @@ describe('diagrams', () => {
     expect(dot).toMatch(/\[id="transition:\d+", class="taken", [^\n]*seller\.counterOffer<br\/>if the offer is valid>\]/);
   });
 });
-
-/** An action or parametrized guard by name, with its parameters unless they are computed (code: only the name is portable). */
-function named(item: unknown): string {
-  if (typeof item === 'string') return item;
-  const { type, params } = item as { type: string; params?: unknown };
-  return typeof params === 'object' ? `${type}(${JSON.stringify(params)})` : type;
-}
-
-/** A chart as comparable data, read from a built machine: its states, and every transition with its guard and actions. */
-function chartOf(machine: AnyStateMachine) {
-  const states: { id: string; type: string; initial: string[]; description?: string; tags: string[]; entry: string[]; exit: string[] }[] = [];
-  const transitions: { source: string; event: string; targets: string[]; guard: string | null; actions: string[] }[] = [];
-  const visit = (node: AnyStateNode) => {
-    const { id, type, description } = node;
-    states.push({
-      id,
-      type,
-      initial: node.initial?.target.map((t) => t.id) ?? [],
-      description,
-      tags: [...node.tags],
-      entry: node.entry.map(named),
-      exit: node.exit.map(named),
-    });
-    const candidates = [...node.transitions].flatMap(([event, ts]) => ts.map((t) => [event, t] as const));
-    for (const [event, t] of [...candidates, ...(node.always ?? []).map((t) => ['(always)', t] as const)]) {
-      const guard = t.guard && typeof t.guard === 'object' ? named(t.guard) : guardName(t.guard);
-      transitions.push({ source: id, event, targets: (t.target ?? []).map((n) => n.id), guard, actions: t.actions.map(named) });
-    }
-    Object.values(node.states).forEach(visit);
-  };
-  visit(machine.root);
-  return { states, transitions };
-}
 
 describe('the Stately editor export (diagrams/dispute.stately.js)', () => {
   it('is one createMachine() call that xstate builds into the same chart, naming only the chart’s own guards and actions', () => {

@@ -5,7 +5,8 @@
  * policy's settings in words; the portable config is the chart itself.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { and, createMachine, not, or, stateIn, type AnyStateMachine, type AnyStateNode } from 'xstate';
+import { and, createMachine, not, or, stateIn } from 'xstate';
+import { chartOf } from './support/chart-data.ts';
 import { defaultPolicy, disputeMachine, guardName, parsePolicy, portableConfig } from '../machines/index.ts';
 import { guardWords } from '../machines/guard-words.ts';
 import { policySettings, settingsNamed } from '../machines/policy-words.ts';
@@ -77,40 +78,6 @@ describe('a guard as a condition in words (guardWords, beside each transition)',
     expect(guardWords('!(isAssignedAgent && deadlineIsDue(decisionDue))')).toBe('if not: (sent by the assigned agent and at its due time)');
   });
 });
-
-/** An action or parametrized guard by name, with its parameters when they are data. */
-function named(item: unknown): string {
-  if (typeof item === 'string') return item;
-  const { type, params } = item as { type: string; params?: unknown };
-  return typeof params === 'object' ? `${type}(${JSON.stringify(params)})` : type;
-}
-
-/** A built chart as comparable data: its states with their meta, and every transition with its guard and actions. */
-function chartOf(machine: AnyStateMachine) {
-  const states: unknown[] = [];
-  const transitions: unknown[] = [];
-  const visit = (node: AnyStateNode) => {
-    const { id, type, description, meta, tags } = node;
-    states.push({
-      id,
-      type,
-      description,
-      meta,
-      tags: [...tags],
-      initial: node.initial?.target.map((t) => t.id) ?? [],
-      entry: node.entry.map(named),
-      exit: node.exit.map(named),
-    });
-    const candidates = [...node.transitions].flatMap(([event, ts]) => ts.map((t) => [event, t] as const));
-    for (const [event, t] of [...candidates, ...(node.always ?? []).map((t) => ['(always)', t] as const)]) {
-      const guard = t.guard && typeof t.guard === 'object' ? named(t.guard) : guardName(t.guard);
-      transitions.push({ source: id, event, targets: (t.target ?? []).map((n) => n.id), guard, actions: t.actions.map(named) });
-    }
-    Object.values(node.states).forEach(visit);
-  };
-  visit(machine.root);
-  return { states, transitions };
-}
 
 /** The portable config of a stand-in chart's config. */
 const portableWith = (config: Record<string, unknown>) => portableConfig({ config, id: String(config.id) });
