@@ -4,7 +4,7 @@
  * (portable-config.ts), killed: guards named and read as conditions, whatever their shape; the
  * policy's settings in words; the portable config is the chart itself.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { and, createMachine, not, or, stateIn } from 'xstate';
 import { chartOf } from './support/chart-data.ts';
 import { defaultPolicy, disputeMachine, guardName, parsePolicy, portableConfig } from '../machines/index.ts';
@@ -150,11 +150,17 @@ describe('the portable config (what Stately’s editor imports and its inspector
 });
 
 describe('policy settings in words (policy-words.ts)', () => {
-  // Loaded afresh for each test: it builds its pattern of the settings once per load, so each test runs that code.
+  // A fresh instance of policy-words for each test (a query makes a module of its own, its
+  // dependencies shared): it builds its pattern of the settings once per instance, so each test
+  // runs that code. vi.resetModules() would reload the policy too, and the mutation run would then
+  // judge the policy's import-time code by these tests alone.
   let inWords: typeof import('../machines/policy-words.ts').inWords;
+  let fresh = 0;
   beforeEach(async () => {
-    vi.resetModules();
-    ({ inWords } = await import('../machines/policy-words.ts'));
+    fresh += 1;
+    ({ inWords } = (await import(
+      /* @vite-ignore */ new URL(`../machines/policy-words.ts?instance=${fresh}`, import.meta.url).href
+    )) as typeof import('../machines/policy-words.ts'));
   });
 
   it('the settings are the policy’s leaves in the schema’s order; a list and a record keyed by currency count as one', () => {
