@@ -2,7 +2,7 @@ import type { DisputeContext } from './context.ts';
 import { deadlineNames, type DeadlineName } from './deadline-names.ts';
 import { defaultPolicy } from './policy.ts';
 import type { PolicyRuleId } from './rule-ids.ts';
-import { addBusinessDays, addDays, dayWords as days } from './time.ts';
+import { addBusinessDays, addDays, businessDayWords, dayWords as days } from './time.ts';
 
 /**
  * Every deadline of the dispute, declared once: which event fires, how long, from which anchor,
@@ -143,7 +143,7 @@ export const deadlineDefinitions: Readonly<Record<DeadlineName, DeadlineDefiniti
     priority: 80,
     anchor: 'stateEntry',
     length: 'settlement[payment method].maxBusinessDays business days',
-    lengthIn: (c) => `${c.policy.settlement[c.order.paymentMethod].maxBusinessDays} business days`,
+    lengthIn: (c) => businessDayWords(c.policy.settlement[c.order.paymentMethod].maxBusinessDays),
     effect: 'the refund is flagged overdue',
     flagsOverdue: true,
     dueAt: (c, enteredAt) => addBusinessDays(enteredAt, c.policy.settlement[c.order.paymentMethod].maxBusinessDays),

@@ -5,7 +5,7 @@
  * from the policy schema's own shape, never listed here.
  */
 import { defaultPolicy, type Policy, type PaymentMethodKind } from './policy.ts';
-import { dayWords } from './time.ts';
+import { businessDayWords, dayWords } from './time.ts';
 
 /**
  * A group of settings: an object with a key in lower case. A number or a switch has no keys, a
@@ -35,8 +35,6 @@ function valueWords(path: string, value: unknown): string {
   if (Array.isArray(value)) return value.join(' or ');
   return JSON.stringify(value); // a record as data; numbers and booleans read as themselves (no setting is a string)
 }
-
-const businessDayWords = (n: number) => (n === 1 ? '1 business day' : `${n} business days`);
 
 /** The refund settlement window of a payment method, or the range over all of them. */
 function settlementWords(policy: Policy, paymentMethod?: PaymentMethodKind): string {

@@ -20,6 +20,9 @@ export function canonicalInstant(instant: string): string {
 /** A number of days in words: "1 day", "5 days". */
 export const dayWords = (n: number) => (n === 1 ? '1 day' : `${n} days`);
 
+/** A number of business days in words: "1 business day", "5 business days". */
+export const businessDayWords = (n: number) => (n === 1 ? '1 business day' : `${n} business days`);
+
 export function addDays(anchor: string, days: number): string {
   return new Date(toMillis(anchor) + days * DAY_MS).toISOString();
 }

@@ -8,6 +8,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { and, createMachine, not, or, stateIn } from 'xstate';
 import { chartOf } from './support/chart-data.ts';
 import { defaultPolicy, disputeMachine, guardName, parsePolicy, portableConfig } from '../machines/index.ts';
+import type { DisputeContext } from '../machines/context.ts';
+import { deadlineDefinitions } from '../machines/deadlines.ts';
 import { guardWords } from '../machines/guard-words.ts';
 import { policySettings, settingsNamed } from '../machines/policy-words.ts';
 
@@ -226,5 +228,17 @@ describe('policy settings in words (policy-words.ts)', () => {
     ]);
     expect(settingsNamed('negotiation.maxDays or negotiation.sellerResponseDays')).toEqual(['negotiation.sellerResponseDays', 'negotiation.maxDays']);
     expect(settingsNamed('no numbers here')).toEqual([]);
+  });
+});
+
+describe('a deadline’s length in words (the forecast)', () => {
+  it('R-REF-3: a one-business-day settlement window reads "1 business day", longer ones in business days', () => {
+    const lengthFor = (maxBusinessDays: number) =>
+      deadlineDefinitions.refundOverdue.lengthIn({
+        policy: parsePolicy({ settlement: { card: { minBusinessDays: 1, maxBusinessDays } } }),
+        order: { paymentMethod: 'card' },
+      } as DisputeContext);
+    expect(lengthFor(1)).toBe('1 business day');
+    expect(lengthFor(20)).toBe('20 business days');
   });
 });
