@@ -119,8 +119,8 @@ describe.each(backends)('on $name', (backend) => {
       const id = (await opener.waitFor(/^OPENED /)).split(' ')[1]!;
       await opener.exited;
 
-      const a = spawnTs('test/support/driver.ts', ['hammer', tmp.dbPath, id, '150', 'buyer', 'buyer-1'], storeEnv);
-      const b = spawnTs('test/support/driver.ts', ['hammer', tmp.dbPath, id, '150', 'seller', 'seller-1'], storeEnv);
+      const a = spawnTs('test/support/driver.ts', ['hammer', tmp.dbPath, id, '150', 'buyer', 'buyer-1', 'seller-1'], storeEnv);
+      const b = spawnTs('test/support/driver.ts', ['hammer', tmp.dbPath, id, '150', 'seller', 'seller-1', 'buyer-1'], storeEnv);
       await Promise.all([a.waitFor(/^READY$/), b.waitFor(/^READY$/)]);
       writeFileSync(`${tmp.dbPath}.go`, '');
       const [ea, eb] = await Promise.all([a.exited, b.exited]);
@@ -133,7 +133,8 @@ describe.each(backends)('on $name', (backend) => {
         expect(history.map((h) => h.seq)).toEqual(history.map((_, i) => i + 1));
         const bodies = history.filter((h) => h.type === 'message.send').map((h) => String(h.payload.body));
         expect(new Set(bodies).size).toBe(300);
-        // Both really interleaved: neither process wrote all its steps in one run.
+        // Both really interleaved: neither process wrote all its steps in one run (the hammers meet
+        // half-way, so each one's first half comes before the other's second half).
         const runs = history.slice(1).reduce((n, h, i, all) => (i > 0 && all[i - 1]!.actorId !== h.actorId ? n + 1 : n), 1);
         expect(runs).toBeGreaterThan(2);
         const acked = [...a.lines, ...b.lines].filter((l) => l.startsWith('ACK ')).map((l) => Number(l.split(' ')[2]));

@@ -4,10 +4,10 @@
  *
  *   node --import tsx test/support/driver.ts open   <db>                       -> OPENED <id>
  *   node --import tsx test/support/driver.ts load   <db> <disputes>            -> ACK <id> <version> <body>, forever
- *   node --import tsx test/support/driver.ts hammer <db> <id> <n> <role> <who> -> READY, then once <db>.go exists,
- *                                                                               ACK <id> <version> <body>, n times
+ *   node --import tsx test/support/driver.ts hammer <db> <id> <n> <role> <who> [<other>] -> READY, then once <db>.go
+ *     exists, ACK <id> <version> <body>, n times; with <other>, it waits half-way until <other> is half-way too
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Actor } from '../../machines/index.ts';
 import { startService } from '../../server/service.ts';
 import { notReceived, sampleOrder, testConfig } from './service.ts';
@@ -51,7 +51,20 @@ if (command === 'open') {
   // Both hammers start together: each waits for the test's go file after saying it is ready.
   write('READY');
   while (!existsSync(`${dbPath}.go`)) await new Promise((resolve) => setTimeout(resolve, 5));
+  const [other] = args.slice(4);
+  const meet = async () => {
+    // Half-way, each hammer waits until the other has written its first half too. Under load one
+    // process can otherwise win every race (or start late) and write all its steps in one run,
+    // which tests nothing about interleaving (seen once in CI, on PostgreSQL).
+    writeFileSync(`${dbPath}.half.${who}`, '');
+    const until = Date.now() + 60_000;
+    while (!existsSync(`${dbPath}.half.${other}`)) {
+      if (Date.now() > until) throw new Error(`${other} never reached half-way`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
   for (let n = 0; n < Number(count); n += 1) {
+    if (other && n === Math.floor(Number(count) / 2)) await meet();
     const body = `${who}-${n}`;
     // Like a well-behaved client, retry a step answered "busy" (nothing was written).
     let result = await service.runtime.send(id, { type: 'message.send', body }, { role, id: who });
