@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertPath, Coverage, drivePath, generatePaths, machineTotals, targetFrom, type Target } from 'arbiter/testing';
+import { mintToken } from '../server/auth/tokens.ts';
 import { parsePolicy } from '../machines/index.ts';
 import { startApi, testKeys, type Api } from './support/api.ts';
 import { spawnTs } from './support/processes.ts';
@@ -131,6 +132,14 @@ describe('npx arbiter-test', () => {
     } finally {
       await production.stop();
     }
+  }, 60_000);
+
+  it('fails (exit 1) when no path could be driven: one admin token alone skips them all', async () => {
+    const admin = mintToken(testKeys, { role: 'admin', sub: 'qa-admin' }, 3600);
+    const cli = spawnTs('server/cli/arbiter-test.ts', ['--url', api.url, '--token', admin, '--to', 'escalated']);
+    expect((await cli.exited).code).toBe(1);
+    expect(cli.lines.join('\n')).toMatch(/passed 0, failed 0, skipped 4[\s\S]*no token for system, buyer/);
+    expect(cli.stderr()).toContain('arbiter-test: no path was driven (all 4 skipped, the reasons are listed above): nothing was tested');
   }, 60_000);
 
   it('fails (exit 1) where the deployment differs, naming the path and the step', async () => {

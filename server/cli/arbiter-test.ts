@@ -3,7 +3,8 @@
  * `npm run model-test -- --url http://127.0.0.1:3000` (also `npx arbiter-test` where the package
  * is installed): generates paths from the statechart and the policy the deployment is expected to
  * run, drives each over HTTP with its own orders and disputes, and prints what it covered and
- * every failure with its path and step. Exit code 1 on any failure, 2 on a usage error.
+ * every failure with its path and step. Exit code 1 on any failure or when no path could be driven
+ * (every one skipped), 2 on a usage error.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -29,7 +30,10 @@ const usage = `usage: npm run model-test -- [options]      (or: npx arbiter-test
   --run-id ID         prefix of the order ids it creates (default: a fresh one)
 
 Paths that need the clock moved run only where POST /admin/clock/advance works (demo mode);
-elsewhere they are skipped, each listed with the reason.`;
+elsewhere they are skipped, each listed with the reason.
+
+Exit code: 0 when every path driven passed, 1 on any failure or when no path could be driven
+(all skipped: a token missing, the clock fixed), 2 on a usage error.`;
 
 function fail(message: string): never {
   console.error(`arbiter-test: ${message}\n\n${usage}`);
@@ -134,4 +138,7 @@ bar.done();
 console.log(textReport(report));
 if (values.junit) writeFileSync(values.junit, junitReport(report));
 if (values.json) writeFileSync(values.json, jsonReport(report));
-process.exit(report.figures.failed > 0 ? 1 : 0);
+const { passed, failed, skipped } = report.figures;
+// A run that drove nothing tested nothing: say so and fail, whatever the reasons were.
+if (passed === 0 && failed === 0) console.error(`arbiter-test: no path was driven (all ${skipped} skipped, the reasons are listed above): nothing was tested`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
