@@ -19,7 +19,7 @@ const problem = (rule: RefusalRuleId, message: string, times: { earliest?: strin
 /** Negotiation events after negotiation: when and how it ended. */
 const negotiationOver: Explain = (c, _at, inState) => {
   if (c.escalation && inState('escalated')) {
-    const how = c.escalation.cause === 'negotiation_ended' ? 'negotiation ran its full length (R-NEG-4)' : 'the buyer asked the platform to decide';
+    const how = c.escalation.cause === 'negotiation_ended' ? 'negotiation ran its full length' : 'the buyer asked the platform to decide';
     return problem('R-NEG-4', `negotiation is over: the dispute went to a platform agent at ${c.escalation.at} (${how})`, { latest: c.escalation.at });
   }
   if (c.resolution)
@@ -49,7 +49,7 @@ const needsAssignedAgent: Explain = (c, _at, inState, event) => {
 const appealRefusal: Explain = (c, at, inState, event) => {
   const { appeal, decision, resolution, policy } = c;
   if (inState('resolving.decision.appealed')) return problem('R-APL-1', `an appeal filed at ${appeal.filedAt} is under review`);
-  if (resolution?.source === 'seller_fraud') return problem('R-APL-1', 'confirmed seller fraud is final: it refunds the buyer in full (R-ESC-6)');
+  if (resolution?.source === 'seller_fraud') return problem('R-APL-1', 'confirmed seller fraud is final: R-ESC-6 refunds the buyer in full');
   // Past the line above, a decision always comes with its own resolution.
   if (!decision) return problem('R-APL-1', 'only a platform decision can be appealed; this dispute has none' + (resolution ? ' (the parties agreed)' : ''));
   // One appeal at most (maxAppeals is 0 or 1): once filed it is under review (above) or decided (here).
@@ -94,7 +94,7 @@ const explainers: Partial<Record<EventType, Explain>> = {
       return problem(
         'R-NEG-5',
         // Stryker disable next-line StringLiteral: equivalent, see above
-        `the platform decides once the seller has answered; the seller has until ${due ?? 'the end of the response window'}, after which your refund executes (R-NEG-1)`,
+        `the platform decides once the seller has answered; the seller has until ${due ?? 'the end of the response window'}, after which your refund executes under R-NEG-1`,
       );
     }
     const earliest = addDays(c.openedAt, c.policy.negotiation.buyerEscalationWaitDays);

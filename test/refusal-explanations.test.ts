@@ -5,7 +5,10 @@
  * a blanked message or a flipped condition there went unnoticed.
  */
 import { describe, expect, it } from 'vitest';
-import { activeRegions, catchUp } from '../machines/index.ts';
+import { activeRegions, catchUp, checkEvent, eventTypes, parsePolicy, stateLabel, type DisputeEvent } from '../machines/index.ts';
+import { initialState, nextSteps, type ModelState } from '../server/testing/model.ts';
+import { parties, partiesFor, samplePayloads } from '../server/testing/samples.ts';
+import { modelInput, scenarios } from '../server/testing/scenarios.ts';
 import { after, agent, buyer, carrier, escalated, fire, open, otherAgent, psp, refuse, seller, step, type OpenOptions } from './support/disputes.ts';
 
 const at = (days: number) => after(days);
@@ -35,7 +38,7 @@ describe('negotiation events after negotiation', () => {
     expect(why(ranOut, seller, at(16), 'seller.counterOffer', { amount: 1000 })).toEqual([
       {
         rule: 'R-NEG-4',
-        message: 'negotiation is over: the dispute went to a platform agent at 2026-11-29T10:00:00.000Z (negotiation ran its full length (R-NEG-4))',
+        message: 'negotiation is over: the dispute went to a platform agent at 2026-11-29T10:00:00.000Z (negotiation ran its full length)',
         latest: '2026-11-29T10:00:00.000Z',
       },
     ]);
@@ -64,7 +67,7 @@ describe('negotiation events after negotiation', () => {
     expect(why(opened, buyer, at(1), 'buyer.escalate')).toEqual([
       {
         rule: 'R-NEG-5',
-        message: `the platform decides once the seller has answered; the seller has until ${opened.context.deadlines.sellerResponse?.dueAt}, after which your refund executes (R-NEG-1)`,
+        message: `the platform decides once the seller has answered; the seller has until ${opened.context.deadlines.sellerResponse?.dueAt}, after which your refund executes under R-NEG-1`,
       },
     ]);
     const waiting = step(open({ policy: { negotiation: { buyerEscalationWaitDays: 3 } } }), seller, at(1), 'seller.reject', { reason: 'no' });
@@ -282,10 +285,44 @@ describe('refusals that fall through to where the dispute is', () => {
   it('R-APL-1: seller fraud is final; a policy with no appellants says nobody may appeal', () => {
     const fraud = step(escalated(), agent, at(4), 'agent.confirmSellerFraud', { reason: 'fake tracking' });
     expect(why(fraud, seller, at(5), 'appeal.file', { reason: 'it was not' })).toEqual([
-      { rule: 'R-APL-1', message: 'confirmed seller fraud is final: it refunds the buyer in full (R-ESC-6)' },
+      { rule: 'R-APL-1', message: 'confirmed seller fraud is final: R-ESC-6 refunds the buyer in full' },
     ]);
     expect(why(decide({ policy: { appeal: { appellants: [] } } }), buyer, at(5), 'appeal.file', { reason: 'x' })).toEqual([
       { rule: 'R-APL-1', message: 'nobody may appeal a decision under the policy this dispute was opened with' },
     ]);
   });
+});
+
+describe('every refusal, in every state the model reaches', () => {
+  it('names its rule once: the words carry no rule id of their own in brackets (the API appends the rule)', () => {
+    const policy = parsePolicy({});
+    const seen = new Set<string>();
+    const refusals = new Set<string>();
+    for (const scenario of scenarios) {
+      const input = modelInput(scenario, policy, '2026-11-14T10:00:00.000Z');
+      const queue: ModelState[] = [initialState(input).state];
+      while (queue.length > 0) {
+        const state = queue.shift()!;
+        const where = `${scenario.name} ${stateLabel(state.snapshot)}`;
+        if (seen.has(where)) continue;
+        seen.add(where);
+        for (const type of eventTypes.filter((t) => !t.startsWith('deadline.'))) {
+          for (const party of partiesFor(type)) {
+            const payload = samplePayloads(state.snapshot, type, party)[0] ?? {};
+            const checked = checkEvent(state.snapshot, { ...payload, type, by: parties[party], at: state.now } as DisputeEvent);
+            if (checked.ok || checked.rejection.kind !== 'not_accepted') continue;
+            for (const p of checked.rejection.problems ?? []) {
+              refusals.add(p.message);
+              expect(p.message, `${where}: ${type} by ${party}`).not.toMatch(/\(R-[A-Z]+-\d+\)/);
+            }
+            expect(checked.rejection.message).not.toMatch(/\(R-[A-Z]+-\d+\) \(R-/);
+          }
+        }
+        queue.push(...nextSteps(input, state).map((a) => a.after));
+      }
+    }
+    // The walk met the refusals that used to name a second rule in brackets.
+    expect([...refusals].some((m) => m.includes('after which your refund executes under R-NEG-1'))).toBe(true);
+    expect(refusals.size).toBeGreaterThan(40);
+  }, 60_000);
 });
