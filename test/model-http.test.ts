@@ -117,6 +117,10 @@ describe('npx arbiter-test', () => {
     expect(cli.lines.join('\n')).toMatch(
       new RegExp(`4 paths, 1\\d steps driven[\\s\\S]*passed 4, failed 0, skipped 0[\\s\\S]*transitions covered {2}\\d+/${machineTotals().transitions.length}`),
     );
+    // Paths to one state leave most of the chart uncovered: the text names a dozen, the JSON all.
+    const missing = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')).coverage.transitions.missing.length;
+    expect(cli.lines.join('\n')).toMatch(/\nNot covered \(\d+\):\n( {2}(state|transition) .*\n){12} {2}… and \d+ more \(the --json report lists them all\)$/);
+    expect(missing).toBeGreaterThan(12);
     expect(readFileSync(`${dir}/r.xml`, 'utf8').match(/<testcase /g)).toHaveLength(4);
     expect(JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')).figures).toMatchObject({ paths: 4, passed: 4 });
   }, 60_000);
@@ -147,6 +151,8 @@ describe('npx arbiter-test', () => {
     try {
       const cli = spawnTs('server/cli/arbiter-test.ts', ['--url', other.url, '--keys', keys, '--to', 'resolved.noRefund']);
       expect((await cli.exited).code).toBe(1);
+      expect(cli.stderr()).toMatch(/^arbiter-test: 1 path \(1 moves the clock\) against /m);
+      expect(cli.lines.join('\n')).toMatch(/: 1 path, 1 step driven in /);
       expect(cli.lines.join('\n')).toMatch(
         /Failed \(1\):\n {2}P1 refund-only: resolved\.noRefund ← .*\n {6}at step 1 \(buyer opens: refund_only, not_as_described\) on dsp_\S+: the deployment froze another policy into the dispute: appeal\.windowDays is 8, expected 7/,
       );

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { parseKeyRing, mintToken } from '../auth/tokens.ts';
 import { generatePaths, jsonReport, junitReport, runPaths, targetFrom, textReport, type PathKind, type PathResult } from '../testing/index.ts';
 import { progressBar } from '../testing/progress.ts';
+import { count } from '../testing/report.ts';
 
 const usage = `usage: npm run model-test -- [options]      (or: npx arbiter-test [options])
 
@@ -125,7 +126,8 @@ try {
 const grep = values.grep ? new RegExp(values.grep) : null;
 const paths = grep ? set.paths.filter((p) => grep.test(p.title)) : set.paths;
 if (paths.length === 0) fail(`no path matches${values.to ? ` --to ${values.to}` : ''}${grep ? ` --grep ${values.grep}` : ''}`);
-console.error(`arbiter-test: ${paths.length} paths (${paths.filter((p) => p.needsClock).length} move the clock) against ${target.url}`);
+const movers = paths.filter((p) => p.needsClock).length;
+console.error(`arbiter-test: ${count(paths.length, 'path')} (${movers} ${movers === 1 ? 'moves' : 'move'} the clock) against ${target.url}`);
 
 const bar = progressBar(process.stderr, paths.length);
 const report = await runPaths(target, paths, {

@@ -2,12 +2,18 @@
 import type { CoverageFigure } from './coverage.ts';
 import type { RunReport } from './run.ts';
 
+/** "1 path", "51 paths". */
+export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** How many uncovered states and transitions the text lists; the JSON report has them all. */
+const MISSING_SHOWN = 12;
+
 const percent = (f: CoverageFigure) => `${f.covered}/${f.total} (${f.total ? Math.floor((100 * f.covered) / f.total) : 100} %)`;
 
 export function textReport(report: RunReport): string {
   const { figures, coverage } = report;
   const lines = [
-    `arbiter-test ${report.url}: ${figures.paths} paths, ${figures.stepsDriven} steps driven in ${(report.durationMs / 1000).toFixed(1)} s`,
+    `arbiter-test ${report.url}: ${count(figures.paths, 'path')}, ${count(figures.stepsDriven, 'step')} driven in ${(report.durationMs / 1000).toFixed(1)} s`,
     `  passed ${figures.passed}, failed ${figures.failed}, skipped ${figures.skipped}`,
     `  states covered       ${percent(coverage.states)}`,
     `  transitions covered  ${percent(coverage.transitions)}`,
@@ -26,7 +32,10 @@ export function textReport(report: RunReport): string {
     }
   }
   const missing = [...coverage.states.missing.map((s) => `state ${s}`), ...coverage.transitions.missing.map((t) => `transition ${t}`)];
-  if (missing.length) lines.push('', `Not covered (${missing.length}):`, ...missing.map((m) => `  ${m}`));
+  if (missing.length) {
+    lines.push('', `Not covered (${missing.length}):`, ...missing.slice(0, MISSING_SHOWN).map((m) => `  ${m}`));
+    if (missing.length > MISSING_SHOWN) lines.push(`  … and ${missing.length - MISSING_SHOWN} more (the --json report lists them all)`);
+  }
   return lines.join('\n');
 }
 
