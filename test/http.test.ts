@@ -299,6 +299,23 @@ describe('idempotency and concurrency over HTTP', () => {
     expect([open1.status, open2.status]).toEqual([201, 201]);
     expect(open2.body.id).toBe(open1.body.id);
   });
+
+  it('a refused request is not remembered under its key: sent again, it is judged afresh', async () => {
+    await registerOrder('o-idem-refused', 'buyer-ana');
+    const id = (await openDispute('o-idem-refused', tokens.ana)).id;
+    // Too early: the seller has not answered (R-NEG-5). Nothing changes, so the key keeps nothing.
+    const early = await send(id, tokens.ana, { type: 'buyer.escalate' }, { 'Idempotency-Key': 'esc-1' });
+    expect(early).toMatchObject({ status: 409, body: { type: '/problems/event-not-accepted' } });
+    expect(early.headers.get('idempotent-replayed')).toBeNull();
+    expect((await send(id, tokens.bolt, { type: 'seller.reject', reason: 'it was delivered' })).status).toBe(200);
+    // The same key, now that the seller answered: applied, not answered with the old 409.
+    const later = await send(id, tokens.ana, { type: 'buyer.escalate' }, { 'Idempotency-Key': 'esc-1' });
+    expect(later.status).toBe(200);
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
+    expect(later.body.state).toMatch(/^escalated/);
+    const again = await send(id, tokens.ana, { type: 'buyer.escalate' }, { 'Idempotency-Key': 'esc-1' });
+    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([200, 'true']);
+  });
 });
 
 describe('browser sessions', () => {
