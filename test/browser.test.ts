@@ -299,15 +299,33 @@ describe.skipIf(!chromiumPresent)('the inspector in Chromium', () => {
     await list.context().close();
   });
 
-  it('the API reference renders offline: no request leaves the service', async () => {
+  it('the API reference renders offline under its security policy: no request leaves the service, none can', async () => {
     const page = await browser.newPage();
     const elsewhere: string[] = [];
     page.on('request', (request) => {
       if (!request.url().startsWith(api.url)) elsewhere.push(request.url());
     });
-    await page.goto(`${api.url}/docs`);
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/.test(message.text())) refused.push(message.text());
+    });
+    page.on('pageerror', (error) => refused.push(error.message));
+    const response = await page.goto(`${api.url}/docs`);
+    expect(response?.headers()['content-security-policy']).toContain("connect-src 'self'");
     await page.getByText('Open a dispute on an order item (buyer)').first().waitFor({ timeout: 20_000 });
     expect(elsewhere).toEqual([]);
+    // The page runs whole under its policy: nothing it does on its own is refused.
+    expect(refused).toEqual([]);
+    // And the policy is what holds: a call out of the service (Scalar's bundle knows its own
+    // proxy) is refused by the browser before it is sent.
+    const outside = await page.evaluate(() =>
+      fetch('https://proxy.scalar.com/').then(
+        () => 'sent',
+        () => 'refused',
+      ),
+    );
+    expect(outside).toBe('refused');
+    expect(refused.join('\n')).toMatch(/'https:\/\/proxy\.scalar\.com\/' violates the following Content Security Policy directive: "connect-src 'self'"/);
     await shot(page, 'docs-offline');
     await page.close();
   });

@@ -2,6 +2,7 @@
  * The HTTP API through a real server on 127.0.0.1: happy paths, every status in its order,
  * cross-party attempts, tokens, idempotency, If-Match, sessions, limits and the documents.
  */
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -376,6 +377,12 @@ describe('service endpoints and documents', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<script src="/docs/scalar.js">');
     expect(page.body).not.toMatch(/https?:\/\//);
+    // The browser may load and call this service only; the inline start script is allowed by its hash.
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toMatch(/^default-src 'self'; script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; /);
+    expect(policy).toContain("connect-src 'self'");
+    const inline = /<script>([^<]+)<\/script>/.exec(String(page.body))![1]!;
+    expect(policy).toContain(`'sha256-${createHash('sha256').update(inline).digest('base64')}'`);
     const script = await fetch(`${api.url}/docs/scalar.js`);
     expect(script.status).toBe(200);
     expect((await script.text()).length).toBeGreaterThan(1_000_000);

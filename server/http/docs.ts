@@ -1,4 +1,5 @@
 /** The API reference page: Scalar's standalone bundle from node_modules, so it works offline. */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -10,9 +11,35 @@ export function scalarScript(): string {
   return scalar;
 }
 
-export function docsPage(): string {
+/** The page's one inline script: it starts Scalar on the OpenAPI document. */
+function startScript(): string {
   // No fonts, telemetry or AI agent: each would call out of the service, and the page must work offline.
   const config = JSON.stringify({ url: '/openapi.json', withDefaultFonts: false, hideClientButton: false, telemetry: false, agent: { disabled: true } });
+  return `Scalar.createApiReference('#app', ${config});`;
+}
+
+/**
+ * What the page may load and call: this service only. Scalar's bundle knows a proxy, an API and
+ * font hosts of its own; the policy makes sure none is ever reached (the browser refuses it), so
+ * "Try it" calls this service and nothing else. The inline start script is allowed by its hash.
+ */
+export function docsSecurityPolicy(): string {
+  const hash = createHash('sha256').update(startScript()).digest('base64');
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'sha256-${hash}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+export function docsPage(): string {
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -23,7 +50,7 @@ export function docsPage(): string {
   <body>
     <div id="app"></div>
     <script src="/docs/scalar.js"></script>
-    <script>Scalar.createApiReference('#app', ${config});</script>
+    <script>${startScript()}</script>
   </body>
 </html>`;
 }

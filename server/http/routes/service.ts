@@ -5,7 +5,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { authenticate, requireRole } from '../authenticate.ts';
 import type { AppEnv, FullDeps } from '../deps.ts';
-import { docsPage, scalarScript } from '../docs.ts';
+import { docsPage, docsSecurityPolicy, scalarScript } from '../docs.ts';
 import { buildOpenApiDocument } from '../openapi/document.ts';
 import { HttpProblem, problemTypes, type ProblemType } from '../problems.ts';
 
@@ -34,7 +34,10 @@ export function serviceRoutes(deps: FullDeps) {
       return c.json({ status: 'ready', store: store.kind, now: clock.now() });
     })
     .get('/openapi.json', (c) => c.json(openapi))
-    .get('/docs', (c) => c.html(docsPage()))
+    .get('/docs', (c) => {
+      c.header('Content-Security-Policy', docsSecurityPolicy());
+      return c.html(docsPage());
+    })
     .get('/docs/scalar.js', (c) => {
       c.header('Cache-Control', 'public, max-age=86400');
       return c.body(scalarScript(), 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
