@@ -21,14 +21,17 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; rejection: Reject
 
 const rejected = <T>(rejection: Rejection): Checked<T> => ({ ok: false, rejection });
 
-/** Field-level problems from a zod error. */
+/**
+ * Field-level problems from a zod error: each names its field, an unknown one too (zod says them
+ * all in one issue about the whole payload; a client reads one problem per field it got wrong).
+ */
 function zodProblems(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({
-    rule: 'EVENT',
-    // Stryker disable next-line StringLiteral: equivalent, every payload is flat: an issue's path has one key at most
-    field: issue.path.join('.') || undefined,
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue): Problem[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ rule: 'EVENT', field: key, message: `there is no field "${key}" in this event` }))
+      : // Stryker disable next-line StringLiteral: equivalent, every payload is flat: an issue's path has one key
+        [{ rule: 'EVENT', field: issue.path.join('.'), message: issue.message }],
+  );
 }
 
 /**

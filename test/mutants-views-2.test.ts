@@ -52,11 +52,14 @@ describe('what a client sent, parsed (parseEvent)', () => {
     });
   });
 
-  it('field problems name their field; a problem with the whole payload names none', () => {
-    expect(refuse(open(), seller, after(1), 'seller.counterOffer', { amount: 1000, extra: 1 })).toEqual({
+  it('field problems name their field, an unknown one too, one problem per field', () => {
+    expect(refuse(open(), seller, after(1), 'seller.counterOffer', { amount: 1000, extra: 1, more: 2 })).toEqual({
       kind: 'invalid_payload',
       message: 'invalid seller.counterOffer payload',
-      problems: [{ rule: 'EVENT', message: 'Unrecognized key: "extra"' }],
+      problems: [
+        { rule: 'EVENT', field: 'extra', message: 'there is no field "extra" in this event' },
+        { rule: 'EVENT', field: 'more', message: 'there is no field "more" in this event' },
+      ],
     });
     expect(refuse(open(), seller, after(1), 'seller.counterOffer')).toMatchObject({ problems: [{ rule: 'EVENT', field: 'amount' }] });
   });
