@@ -4,7 +4,7 @@
  * deadlines), one `it` per path; together they must cover every state, transition and stage of
  * the machine's definition. Then the endpoint that serves the paths, and the command that drives them.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { assertPath, Coverage, drivePath, generatePaths, machineTotals, targetFr
 import { mintToken } from '../server/auth/tokens.ts';
 import { parsePolicy } from '../machines/index.ts';
 import { startApi, testKeys, type Api } from './support/api.ts';
-import { spawnTs } from './support/processes.ts';
+import { projectRoot, spawnTs } from './support/processes.ts';
 
 let api: Api;
 let target: Target;
@@ -160,4 +160,38 @@ describe('npx arbiter-test', () => {
       await other.stop();
     }
   }, 60_000);
+
+  it('fails (exit 1) on a deployment whose code has a mutant planted: the appeal window one day longer', async () => {
+    // A copy of the service whose appeal window closes windowDays + 1 days after the decision,
+    // started as its own process; its policy is the same, so only what it does can tell.
+    const copy = join(dir, 'mutant');
+    for (const part of ['machines', 'server', 'db', 'diagrams', 'package.json']) cpSync(join(projectRoot, part), join(copy, part), { recursive: true });
+    symlinkSync(join(projectRoot, 'node_modules'), join(copy, 'node_modules'));
+    const file = join(copy, 'machines/deadlines.ts');
+    const planted = 'addDays(c.decision?.at ?? enteredAt, c.policy.appeal.windowDays + 1)';
+    const source = readFileSync(file, 'utf8');
+    expect(source).toContain('addDays(c.decision?.at ?? enteredAt, c.policy.appeal.windowDays)');
+    writeFileSync(file, source.replace('addDays(c.decision?.at ?? enteredAt, c.policy.appeal.windowDays)', planted));
+    const service = spawnTs(join(copy, 'server/main.ts'), [], {
+      ARBITER_DB: join(dir, 'mutant.db'),
+      ARBITER_EVIDENCE_DIR: join(dir, 'mutant-evidence'),
+      ARBITER_MODE: 'demo',
+      ARBITER_TOKEN_KEYS: keys,
+      PORT: '0',
+    });
+    try {
+      const url = /ready at (\S+)/.exec(await service.waitFor(/^arbiter: ready at /, 30_000))![1]!;
+      const cli = spawnTs('server/cli/arbiter-test.ts', ['--url', url, '--keys', keys, '--grep', 'appeal']);
+      expect((await cli.exited).code, cli.stderr()).toBe(1);
+      const out = cli.lines.join('\n');
+      // Every path through a decision sees the window armed a day late, at the decision's step.
+      expect(out).toMatch(/passed 0, failed 3, skipped 0/);
+      expect(out).toMatch(
+        /\n {2}P\d+ refund-only: resolved\.noRefund ← .* › agent\.decide › deadline\.appealWindow\n {6}at step 5 \(agent sends agent\.decide\) on dsp_\S+: deadline appealWindow falls due 24\.0 h later than expected \(7d after opening\)/,
+      );
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+  }, 90_000);
 });
