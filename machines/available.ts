@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor, Problem } from './context.ts';
 import { deadlineDefinitions, deadlineNames } from './deadlines.ts';
+import { fieldIssues } from './field-issues.ts';
 import { activeStateNodes, stateLabel, type DisputeSnapshot } from './snapshot.ts';
 import { refusalProblems } from './refusals.ts';
 import { transitionDispute, type ExecutedAction } from './transition.ts';
@@ -21,18 +22,8 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; rejection: Reject
 
 const rejected = <T>(rejection: Rejection): Checked<T> => ({ ok: false, rejection });
 
-/**
- * Field-level problems from a zod error: each names its field, an unknown one too (zod says them
- * all in one issue about the whole payload; a client reads one problem per field it got wrong).
- */
-function zodProblems(error: z.ZodError): Problem[] {
-  return error.issues.flatMap((issue): Problem[] =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ rule: 'EVENT', field: key, message: `there is no field "${key}" in this event` }))
-      : // Stryker disable next-line StringLiteral: equivalent, every payload is flat: an issue's path has one key
-        [{ rule: 'EVENT', field: issue.path.join('.'), message: issue.message }],
-  );
-}
+/** Field-level problems from a zod error: a malformed event breaks no rule of the policy (EVENT). */
+const zodProblems = (error: z.ZodError): Problem[] => fieldIssues(error).map((issue) => ({ rule: 'EVENT', ...issue }));
 
 /**
  * Turns what a client sent (`{ type, ...payload }`) into a stamped event, checking the event

@@ -48,6 +48,7 @@ export { roles, type Actor, type DisputeContext, type Problem, type Role, type S
 export * as rules from './rules.ts';
 export { ifNobodyActs, type Forecast, type ForecastStep } from './outlook.ts';
 export { refusalProblems } from './refusals.ts';
+export { fieldIssues, type FieldIssue } from './field-issues.ts';
 export { policyRuleIds, refusalRuleIds, type PolicyRuleId, type RefusalRuleId } from './rule-ids.ts';
 export { termsOnTheTable, type Terms } from './terms.ts';
 export { describeMachine, guardName, type EventDescription, type MachineDescription, type StateDescription, type TransitionDescription } from './describe.ts';

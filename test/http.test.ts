@@ -206,10 +206,22 @@ describe('status codes, in their order', () => {
     expect(text.status).toBe(415);
     const big = await api.request('POST', `/disputes/${mine}/messages`, { token: tokens.ana, body: { body: 'x'.repeat(70_000) } });
     expect(big).toMatchObject({ status: 413, body: { type: '/problems/payload-too-large' } });
+    // An unknown field is named in field, the same way for an event and for any other body.
     const extra = await send(mine, tokens.ana, { type: 'message.send', body: 'hi', admin: true });
-    expect(extra.status).toBe(422);
-    const order = await api.request('PUT', '/orders/o-x', { token: tokens.system, body: { ...orderBody('buyer-ana'), discount: 5 } });
-    expect(order).toMatchObject({ status: 422, body: { errors: [expect.objectContaining({ message: expect.stringContaining('discount') })] } });
+    expect(extra).toMatchObject({ status: 422, body: { errors: [{ rule: 'EVENT', field: 'admin', message: 'there is no field "admin" here' }] } });
+    const message = await api.request('POST', `/disputes/${mine}/messages`, { token: tokens.ana, body: { body: 'hi', admin: true } });
+    expect(message).toMatchObject({ status: 422, body: { errors: [{ field: 'admin', message: 'there is no field "admin" here' }] } });
+    const order = await api.request('PUT', '/orders/o-x', {
+      token: tokens.system,
+      body: { ...orderBody('buyer-ana'), discount: 5, items: [{ ...orderBody('buyer-ana').items[0], colour: 'red' }] },
+    });
+    expect(order.status).toBe(422);
+    expect(order.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'discount', message: 'there is no field "discount" here' },
+        { field: 'items.0.colour', message: 'there is no field "colour" here' },
+      ]),
+    );
   });
 });
 

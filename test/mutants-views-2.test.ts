@@ -4,6 +4,7 @@
  * machine.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   availableEvents,
   catchUp,
@@ -11,6 +12,7 @@ import {
   dueDeadlines,
   ifNobodyActs,
   parseEvent,
+  fieldIssues,
   payloadJsonSchema,
   type DisputeSnapshot,
 } from '../machines/index.ts';
@@ -57,11 +59,21 @@ describe('what a client sent, parsed (parseEvent)', () => {
       kind: 'invalid_payload',
       message: 'invalid seller.counterOffer payload',
       problems: [
-        { rule: 'EVENT', field: 'extra', message: 'there is no field "extra" in this event' },
-        { rule: 'EVENT', field: 'more', message: 'there is no field "more" in this event' },
+        { rule: 'EVENT', field: 'extra', message: 'there is no field "extra" here' },
+        { rule: 'EVENT', field: 'more', message: 'there is no field "more" here' },
       ],
     });
     expect(refuse(open(), seller, after(1), 'seller.counterOffer')).toMatchObject({ problems: [{ rule: 'EVENT', field: 'amount' }] });
+  });
+
+  it('any zod error reads field by field: nested paths dotted, unknown keys each named, a whole-body problem names none', () => {
+    const Body = z.strictObject({ items: z.array(z.strictObject({ id: z.string() })) }).refine((b) => b.items.length !== 1, 'not exactly one item');
+    expect(fieldIssues(Body.safeParse({ items: [{ id: 7, a: 1, b: 2 }] }).error!)).toEqual([
+      { field: 'items.0.id', message: 'Invalid input: expected string, received number' },
+      { field: 'items.0.a', message: 'there is no field "a" here' },
+      { field: 'items.0.b', message: 'there is no field "b" here' },
+    ]);
+    expect(fieldIssues(Body.safeParse({ items: [{ id: 'x' }] }).error!)).toEqual([{ field: undefined, message: 'not exactly one item' }]);
   });
 });
 

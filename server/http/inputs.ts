@@ -9,11 +9,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
+import { fieldIssues } from '../../machines/index.ts';
 import { HttpProblem, type FieldError } from './problems.ts';
 
-export function zodErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ field: issue.path.join('.') || undefined, message: issue.message }));
-}
+/** A zod error's problems, one per field (an unknown field named too), as events answer them. */
+export const zodErrors = (error: z.ZodError): FieldError[] => fieldIssues(error);
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
