@@ -149,8 +149,8 @@ function deadlineRefusal(c: DisputeContext, type: EventType): Problem | null {
   const armed = c.deadlines[name];
   const { label, rule } = deadlineDefinitions[name];
   return armed
-    ? problem('R-GEN-4', `${label} (${rule}) is due at ${armed.dueAt}`, { earliest: armed.dueAt })
-    : problem('R-GEN-4', `${label} (${rule}) is not running`);
+    ? problem('R-GEN-4', `${label}, set by ${rule}, is due at ${armed.dueAt}`, { earliest: armed.dueAt })
+    : problem('R-GEN-4', `${label}, set by ${rule}, is not running`);
 }
 
 /** Why `event` is not accepted by the dispute as it stands: at least one problem, with its rule. */
