@@ -133,8 +133,8 @@ describe.each(backends)('on $name', (backend) => {
         expect(history.map((h) => h.seq)).toEqual(history.map((_, i) => i + 1));
         const bodies = history.filter((h) => h.type === 'message.send').map((h) => String(h.payload.body));
         expect(new Set(bodies).size).toBe(300);
-        // Both really interleaved: neither process wrote all its steps in one run (the hammers meet
-        // half-way, so each one's first half comes before the other's second half).
+        // Neither process wrote all its steps in one run: the hammers meet every 25 steps, so this
+        // holds by construction; it checks the meetings took place (between them both race).
         const runs = history.slice(1).reduce((n, h, i, all) => (i > 0 && all[i - 1]!.actorId !== h.actorId ? n + 1 : n), 1);
         expect(runs).toBeGreaterThan(2);
         const acked = [...a.lines, ...b.lines].filter((l) => l.startsWith('ACK ')).map((l) => Number(l.split(' ')[2]));

@@ -11,36 +11,30 @@ export function scalarScript(): string {
   return scalar;
 }
 
-/** The page's one inline script: it starts Scalar on the OpenAPI document. */
-function startScript(): string {
-  // No fonts, telemetry or AI agent: each would call out of the service, and the page must work offline.
-  const config = JSON.stringify({ url: '/openapi.json', withDefaultFonts: false, hideClientButton: false, telemetry: false, agent: { disabled: true } });
-  return `Scalar.createApiReference('#app', ${config});`;
-}
+// The page's one inline script: it starts Scalar on the OpenAPI document. No fonts, telemetry or
+// AI agent: each would call out of the service, and the page must work offline.
+const config = JSON.stringify({ url: '/openapi.json', withDefaultFonts: false, hideClientButton: false, telemetry: false, agent: { disabled: true } });
+const startScript = `Scalar.createApiReference('#app', ${config});`;
 
 /**
  * What the page may load and call: this service only. Scalar's bundle knows a proxy, an API and
  * font hosts of its own; the policy makes sure none is ever reached (the browser refuses it), so
  * "Try it" calls this service and nothing else. The inline start script is allowed by its hash.
  */
-export function docsSecurityPolicy(): string {
-  const hash = createHash('sha256').update(startScript()).digest('base64');
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'sha256-${hash}'`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "worker-src 'self' blob:",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-  ].join('; ');
-}
+export const docsSecurityPolicy = [
+  "default-src 'self'",
+  `script-src 'self' 'sha256-${createHash('sha256').update(startScript).digest('base64')}'`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
 
-export function docsPage(): string {
-  return `<!doctype html>
+export const docsPage = `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
@@ -50,7 +44,6 @@ export function docsPage(): string {
   <body>
     <div id="app"></div>
     <script src="/docs/scalar.js"></script>
-    <script>${startScript()}</script>
+    <script>${startScript}</script>
   </body>
 </html>`;
-}

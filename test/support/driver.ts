@@ -5,7 +5,7 @@
  *   node --import tsx test/support/driver.ts open   <db>                       -> OPENED <id>
  *   node --import tsx test/support/driver.ts load   <db> <disputes>            -> ACK <id> <version> <body>, forever
  *   node --import tsx test/support/driver.ts hammer <db> <id> <n> <role> <who> [<other>] -> READY, then once <db>.go
- *     exists, ACK <id> <version> <body>, n times; with <other>, it waits half-way until <other> is half-way too
+ *     exists, ACK <id> <version> <body>, n times; with <other>, every 25 steps it waits until <other> is as far
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Actor } from '../../machines/index.ts';
@@ -52,19 +52,21 @@ if (command === 'open') {
   write('READY');
   while (!existsSync(`${dbPath}.go`)) await new Promise((resolve) => setTimeout(resolve, 5));
   const [other] = args.slice(4);
-  const meet = async () => {
-    // Half-way, each hammer waits until the other has written its first half too. Under load one
-    // process can otherwise win every race (or start late) and write all its steps in one run,
-    // which tests nothing about interleaving (seen once in CI, on PostgreSQL).
-    writeFileSync(`${dbPath}.half.${who}`, '');
+  // Every MEET_EVERY steps, each hammer waits until the other has written as many. Under load one
+  // process can otherwise win every race (or start late) and write all its steps in one run,
+  // which tests nothing about interleaving (seen once in CI, on PostgreSQL). Between meetings
+  // both write at once, racing for the same dispute.
+  const MEET_EVERY = 25;
+  const meet = async (n: number) => {
+    writeFileSync(`${dbPath}.at.${who}.${n}`, '');
     const until = Date.now() + 60_000;
-    while (!existsSync(`${dbPath}.half.${other}`)) {
-      if (Date.now() > until) throw new Error(`${other} never reached half-way`);
+    while (!existsSync(`${dbPath}.at.${other}.${n}`)) {
+      if (Date.now() > until) throw new Error(`${other} never reached step ${n}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };
   for (let n = 0; n < Number(count); n += 1) {
-    if (other && n === Math.floor(Number(count) / 2)) await meet();
+    if (other && n > 0 && n % MEET_EVERY === 0) await meet(n);
     const body = `${who}-${n}`;
     // Like a well-behaved client, retry a step answered "busy" (nothing was written).
     let result = await service.runtime.send(id, { type: 'message.send', body }, { role, id: who });

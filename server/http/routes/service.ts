@@ -35,8 +35,8 @@ export function serviceRoutes(deps: FullDeps) {
     })
     .get('/openapi.json', (c) => c.json(openapi))
     .get('/docs', (c) => {
-      c.header('Content-Security-Policy', docsSecurityPolicy());
-      return c.html(docsPage());
+      c.header('Content-Security-Policy', docsSecurityPolicy);
+      return c.html(docsPage);
     })
     .get('/docs/scalar.js', (c) => {
       c.header('Cache-Control', 'public, max-age=86400');
